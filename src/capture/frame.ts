@@ -28,11 +28,15 @@ export class Frame {
 
 const EMPTY = Buffer.alloc(0);
 
-/** True when frame a was captured before frame b (ties keep the earlier file first, as mergecap does). */
+/**
+ * True when frame a goes before frame b in a merged capture set. Equal timestamps put the
+ * later file first, because that is what mergecap does (its is_earlier() is true on
+ * equality), and a merged file opened in Wireshark must show the same order.
+ */
 export function frameBefore(a: Frame, b: Frame): boolean {
   if (a.tsSec !== b.tsSec) return a.tsSec < b.tsSec;
   if (a.tsNsec !== b.tsNsec) return a.tsNsec < b.tsNsec;
-  return a.fileIndex < b.fileIndex;
+  return a.fileIndex > b.fileIndex;
 }
 
 /** ISO 8601 UTC with 6 or 9 fractional digits, e.g. 2024-01-02T03:04:05.123456Z. */

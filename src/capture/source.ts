@@ -1,0 +1,308 @@
+import { open, type FileHandle } from "node:fs/promises";
+import { Readable, pipeline } from "node:stream";
+import { createGunzip, type Gunzip } from "node:zlib";
+import { CaptureOpenError } from "./problems.js";
+
+/**
+ * Where capture bytes come from: a file read in large chunks, standard input ("-"), either
+ * of them gzip-compressed (recognised by its magic, not its name). Nothing here holds more
+ * than a chunk or two; read errors after opening end the input and are kept in `failure`
+ * rather than thrown, so the reader can report a truncated capture.
+ */
+
+export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+/** zlib refuses smaller output chunks. */
+const MIN_GUNZIP_CHUNK_BYTES = 64;
+/**
+ * Gunzip output chunk. When gzip data turns out damaged, zlib drops the output chunk it was
+ * filling, so a small chunk loses little of what came before the damage.
+ */
+const GUNZIP_CHUNK_BYTES = 64 * 1024;
+/** RFC 1952 section 2.3.1: ID1 = 0x1f, ID2 = 0x8b. */
+const GZIP_ID1 = 0x1f;
+const GZIP_ID2 = 0x8b;
+
+export interface SourceOptions {
+  /** Bytes per file read, and per gunzip output chunk when smaller than 64 KiB (tests use tiny values to force records across chunks). */
+  chunkSize?: number;
+  /** The stream read for the path "-" (default process.stdin). */
+  stdin?: Readable;
+}
+
+export interface ByteSource {
+  readonly compressed: boolean;
+  /** Bytes consumed from the file or stdin (compressed bytes for gzip input). */
+  readonly bytesRead: number;
+  /** Size of the file (compressed size for gzip input); undefined for stdin and pipes. */
+  readonly totalBytes: number | undefined;
+  /** Why the input ended early ("" when it simply ended). */
+  readonly failure: string;
+  /** The next chunk of capture bytes (valid until the next read), or null at the end. Never rejects. */
+  read(): Promise<Buffer | null>;
+  close(): Promise<void>;
+}
+
+/** The name messages use for a path: the path as given, "stdin" for "-". */
+export function displayName(path: string): string {
+  return path === "-" ? "stdin" : path;
+}
+
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOENT: "no such file",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EISDIR: "is a directory",
+  ENOTDIR: "a component of the path is not a directory",
+  ELOOP: "too many symbolic links",
+  ENAMETOOLONG: "name too long",
+  EMFILE: "too many open files",
+  EIO: "input/output error",
+};
+
+function errorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const known = code === undefined ? undefined : ERRNO_TEXT[code];
+  if (known !== undefined) return known;
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split("\n", 1)[0];
+}
+
+/** Undecompressed bytes of a file or a stream. A chunk stays valid only until the next read(). */
+interface RawChunks {
+  readonly bytesRead: number;
+  readonly totalBytes: number | undefined;
+  readonly failure: string;
+  read(): Promise<Buffer | null>;
+  close(): Promise<void>;
+}
+
+class FileChunks implements RawChunks {
+  bytesRead = 0;
+  failure = "";
+  private ended = false;
+  private readonly buffer: Buffer;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    chunkSize: number,
+    readonly totalBytes: number | undefined,
+  ) {
+    this.buffer = Buffer.allocUnsafe(chunkSize);
+  }
+
+  static async open(path: string, chunkSize: number): Promise<FileChunks> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, "r");
+    } catch (err) {
+      throw new CaptureOpenError(`${displayName(path)}: cannot read: ${errorText(err)}`);
+    }
+    try {
+      const stat = await handle.stat();
+      if (stat.isDirectory()) throw new CaptureOpenError(`${displayName(path)}: cannot read: is a directory`);
+      // Pipes and devices report size 0: no total for the progress display.
+      return new FileChunks(handle, chunkSize, stat.isFile() ? stat.size : undefined);
+    } catch (err) {
+      await handle.close();
+      if (err instanceof CaptureOpenError) throw err;
+      throw new CaptureOpenError(`${displayName(path)}: cannot read: ${errorText(err)}`);
+    }
+  }
+
+  /**
+   * Reads into the same buffer every time: a fresh 1 MiB buffer per chunk costs more than
+   * the whole record walk (new memory pages), and frames are only valid until the reader
+   * moves on anyway.
+   */
+  async read(): Promise<Buffer | null> {
+    if (this.ended) return null;
+    const buf = this.buffer;
+    try {
+      const { bytesRead } = await this.handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) {
+        this.ended = true;
+        return null;
+      }
+      this.bytesRead += bytesRead;
+      return bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+    } catch (err) {
+      this.ended = true;
+      this.failure = `read error: ${errorText(err)}`;
+      return null;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.ended = true;
+    await this.handle.close();
+  }
+}
+
+class StreamChunks implements RawChunks {
+  bytesRead = 0;
+  failure = "";
+  readonly totalBytes = undefined;
+  private ended = false;
+  private readonly chunks: AsyncIterator<unknown>;
+
+  constructor(stream: Readable) {
+    this.chunks = stream[Symbol.asyncIterator]();
+  }
+
+  async read(): Promise<Buffer | null> {
+    if (this.ended) return null;
+    try {
+      const next = await this.chunks.next();
+      if (next.done === true) {
+        this.ended = true;
+        return null;
+      }
+      const chunk = asBuffer(next.value);
+      this.bytesRead += chunk.length;
+      return chunk;
+    } catch (err) {
+      this.ended = true;
+      this.failure = `read error: ${errorText(err)}`;
+      return null;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.chunks.return?.();
+  }
+}
+
+function asBuffer(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return Buffer.from(String(value), "latin1");
+}
+
+/** Raw chunks as they are, after the bytes already looked at. */
+class PlainSource implements ByteSource {
+  readonly compressed = false;
+  private first: Buffer | null;
+
+  constructor(
+    private readonly raw: RawChunks,
+    prefix: Buffer,
+  ) {
+    this.first = prefix.length > 0 ? prefix : null;
+  }
+
+  get bytesRead(): number {
+    return this.raw.bytesRead;
+  }
+  get totalBytes(): number | undefined {
+    return this.raw.totalBytes;
+  }
+  get failure(): string {
+    return this.raw.failure;
+  }
+
+  /** A chunk stays valid only until the next read(). */
+  async read(): Promise<Buffer | null> {
+    const first = this.first;
+    if (first === null) return this.raw.read();
+    this.first = null;
+    return first;
+  }
+
+  close(): Promise<void> {
+    return this.raw.close();
+  }
+}
+
+/** Raw chunks through zlib's streaming gunzip (several gzip members in a row are one stream). */
+class GunzipSource implements ByteSource {
+  readonly compressed = true;
+  private gunzipFailure = "";
+  private ended = false;
+  private readonly gunzip: Gunzip;
+  private readonly output: AsyncIterator<Buffer>;
+
+  constructor(
+    private readonly raw: RawChunks,
+    prefix: Buffer,
+    chunkSize: number,
+  ) {
+    this.gunzip = createGunzip({ chunkSize: Math.min(Math.max(chunkSize, MIN_GUNZIP_CHUNK_BYTES), GUNZIP_CHUNK_BYTES) });
+    const input = Readable.from(rawChunksAfter(prefix, raw), { objectMode: false });
+    // A gunzip error also rejects the output iterator, where read() turns it into `failure`.
+    pipeline(input, this.gunzip, () => {});
+    this.output = this.gunzip[Symbol.asyncIterator]();
+  }
+
+  get bytesRead(): number {
+    return this.raw.bytesRead;
+  }
+  get totalBytes(): number | undefined {
+    return this.raw.totalBytes;
+  }
+  get failure(): string {
+    return this.raw.failure || this.gunzipFailure;
+  }
+
+  async read(): Promise<Buffer | null> {
+    if (this.ended) return null;
+    try {
+      const next = await this.output.next();
+      if (next.done !== true) return next.value;
+    } catch (err) {
+      this.gunzipFailure = gunzipErrorText(err);
+    }
+    this.ended = true;
+    return null;
+  }
+
+  async close(): Promise<void> {
+    this.ended = true;
+    this.gunzip.destroy();
+    await this.raw.close();
+  }
+}
+
+/** zlib works on its input after write() returns, so each raw chunk is handed over as a copy. */
+async function* rawChunksAfter(prefix: Buffer, raw: RawChunks): AsyncGenerator<Buffer> {
+  yield Buffer.from(prefix);
+  for (;;) {
+    const chunk = await raw.read();
+    if (chunk === null) return;
+    yield Buffer.from(chunk);
+  }
+}
+
+function gunzipErrorText(err: unknown): string {
+  // zlib reports input that stops mid-stream as Z_BUF_ERROR "unexpected end of file".
+  if ((err as NodeJS.ErrnoException | undefined)?.code === "Z_BUF_ERROR") return "gzip data ends early";
+  return `gzip data damaged (${errorText(err)})`;
+}
+
+/** Opens a path ("-" = stdin) and recognises gzip compression. Throws CaptureOpenError only. */
+export async function openSource(path: string, options: SourceOptions = {}): Promise<ByteSource> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_BYTES;
+  const raw = path === "-" ? new StreamChunks(options.stdin ?? process.stdin) : await FileChunks.open(path, chunkSize);
+  const prefix = await readAtLeast(raw, 2);
+  if (prefix.length >= 2 && prefix[0] === GZIP_ID1 && prefix[1] === GZIP_ID2) {
+    return new GunzipSource(raw, prefix, chunkSize);
+  }
+  return new PlainSource(raw, prefix);
+}
+
+/**
+ * Reads chunks until at least `size` bytes are in hand (or the input ends) and returns
+ * them together. When one read is not enough, the bytes are gathered in a copy, since a
+ * source may reuse its buffer for the next chunk.
+ */
+export async function readAtLeast(source: { read(): Promise<Buffer | null> }, size: number): Promise<Buffer> {
+  let gathered: Buffer | null = null;
+  for (;;) {
+    const chunk = await source.read();
+    if (chunk === null) return gathered ?? Buffer.alloc(0);
+    gathered = gathered === null ? chunk : Buffer.concat([gathered, chunk]);
+    if (gathered.length >= size) return gathered;
+    gathered = Buffer.from(gathered);
+  }
+}

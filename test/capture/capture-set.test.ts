@@ -1,0 +1,134 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { readCaptureSet } from "../../src/capture/capture-set.js";
+import { walkPcapRecordHeaders } from "../../src/capture/floor.js";
+import { SAMPLE_PCAP, SAMPLE_PCAPNG } from "./fixtures.js";
+import { hasMergecap, hasTshark, hex, recordOf, tempPath, writeTemp, type FrameRecord } from "./helpers.js";
+
+/** pcap A (LE, µs, Ethernet): a1 at 10.000001, a2 at 10.000003, a3 at 10.000005, a4 at 20.0 */
+const FILE_A = hex(
+  "d4c3b2a1 0200 0400 00000000 00000000 ffff0000 01000000",
+  "0a000000 01000000 01000000 01000000 a1",
+  "0a000000 03000000 01000000 01000000 a2",
+  "0a000000 05000000 01000000 01000000 a3",
+  "14000000 00000000 01000000 01000000 a4",
+);
+/** pcap B (BE, ns, raw IP): b1 at 10.000002, b2 at 10.000003 (= a2), b3 at 10.000004, b4 at 15.0 */
+const FILE_B = hex(
+  "a1b23c4d 0002 0004 00000000 00000000 0000ffff 00000065",
+  "0000000a 000007d0 00000001 00000001 b1", // 2000 ns
+  "0000000a 00000bb8 00000001 00000001 b2", // 3000 ns
+  "0000000a 00000fa0 00000001 00000001 b3", // 4000 ns
+  "0000000f 00000000 00000001 00000001 b4",
+);
+
+async function readSet(paths: string[], chunkSize?: number): Promise<{ frames: FrameRecord[]; result: Awaited<ReturnType<typeof readCaptureSet>> }> {
+  const frames: FrameRecord[] = [];
+  const result = await readCaptureSet(paths, (frame) => frames.push(recordOf(frame)), { chunkSize });
+  return { frames, result };
+}
+
+describe("readCaptureSet", () => {
+  it("delivers a single file's frames in file order", async () => {
+    const path = writeTemp("single.pcap", SAMPLE_PCAP.bytes);
+    const { frames, result } = await readSet([path]);
+    expect(frames).toEqual(SAMPLE_PCAP.frames);
+    expect(result.files).toHaveLength(1);
+    expect(result.files[0]).toMatchObject({ file: path, fileIndex: 0, packets: 5, bytes: 51 });
+    expect(result.problems).toEqual([]);
+  });
+
+  it("merges two files by timestamp; equal timestamps put the later file first, as mergecap", async () => {
+    const a = writeTemp("a.pcap", FILE_A);
+    const b = writeTemp("b.pcap", FILE_B);
+    for (const chunkSize of [undefined, 5]) {
+      const { frames } = await readSet([a, b], chunkSize);
+      expect(frames.map((f) => `${f.data}:${f.fileIndex}#${f.frameNo}`)).toEqual([
+        "a1:0#1", "b1:1#1", "b2:1#2", "a2:0#2", "b3:1#3", "a3:0#3", "b4:1#4", "a4:0#4",
+      ]);
+      // given the other way round, the tie goes to a, now the later file
+      const swapped = await readSet([b, a], chunkSize);
+      expect(swapped.frames.map((f) => f.data)).toEqual(["a1", "b1", "a2", "b2", "b3", "a3", "b4", "a4"]);
+    }
+  });
+
+  it("keeps each frame's own link type, digits and bytes while merging", async () => {
+    const a = writeTemp("a2.pcap", FILE_A);
+    const b = writeTemp("b2.pcap", FILE_B);
+    const { frames, result } = await readSet([a, b]);
+    expect(frames[1]).toEqual({ fileIndex: 1, frameNo: 1, tsSec: 10, tsNsec: 2000, tsDigits: 9, linkType: 101, caplen: 1, origLen: 1, data: "b1" });
+    expect(frames[3]).toEqual({ fileIndex: 0, frameNo: 2, tsSec: 10, tsNsec: 3000, tsDigits: 6, linkType: 1, caplen: 1, origLen: 1, data: "a2" });
+    expect(result.files.map((f) => [f.fileIndex, f.packets, f.linkTypes, f.tsDigits])).toEqual([
+      [0, 4, [1], 6],
+      [1, 4, [101], 9],
+    ]);
+  });
+
+  it("merges three files, one of them empty, and gathers every file's problems", async () => {
+    const empty = writeTemp("empty-capture.pcap", SAMPLE_PCAP.bytes.subarray(0, 24));
+    const cut = writeTemp("cut.pcapng", SAMPLE_PCAPNG.bytes.subarray(0, 170)); // ends inside the EPB at 144-180
+    const a = writeTemp("a3.pcap", FILE_A);
+    const { frames, result } = await readSet([empty, cut, a]);
+    // the pcapng's frame is from 1700000000, long after FILE_A's (10-20 s)
+    expect(frames.map((f) => `${f.fileIndex}#${f.frameNo}`)).toEqual(["2#1", "2#2", "2#3", "2#4", "1#1"]);
+    expect(result.problems).toEqual([
+      {
+        code: "capture-truncated",
+        fileIndex: 1,
+        file: cut,
+        frameNo: 2,
+        message: "byte 144: the capture ends inside a block (26 of its 36 bytes)",
+      },
+    ]);
+    expect(result.files.map((f) => f.packets)).toEqual([0, 1, 4]);
+  });
+
+  it("opens every file before reading any, and throws the first open error", async () => {
+    const good = writeTemp("good.pcap", FILE_A);
+    const text = writeTemp("readme.txt", "not a capture");
+    let called = 0;
+    await expect(readCaptureSet([good, text, tempPath("missing.pcap")], () => called++)).rejects.toThrow(
+      `${text}: not a pcap or pcapng capture`,
+    );
+    expect(called).toBe(0);
+  });
+
+  it("accepts - at most once", async () => {
+    await expect(readCaptureSet(["-", "-"], () => {})).rejects.toThrow('stdin: "-" may be given only once');
+  });
+});
+
+describe.skipIf(!hasTshark || !hasMergecap)("readCaptureSet against mergecap", () => {
+  if (!hasTshark || !hasMergecap) console.log("tshark or mergecap not on PATH: skipping the mergecap comparison");
+
+  it("merges in the same order as mergecap, also on equal timestamps and when a file is out of time order", async () => {
+    // file C is not in time order: 30.0 then 5.0; mergecap, like us, only compares the heads
+    const c = writeTemp(
+      "c.pcap",
+      hex(
+        "d4c3b2a1 0200 0400 00000000 00000000 ffff0000 01000000",
+        "1e000000 00000000 01000000 01000000 c1",
+        "05000000 00000000 01000000 01000000 c2",
+      ),
+    );
+    // FILE_B's b2 has the timestamp of FILE_A's a2
+    const b = writeTemp("b4.pcap", FILE_B);
+    const paths = [writeTemp("a4.pcap", FILE_A), b, c];
+    const merged = tempPath("merged.pcapng");
+    const run = spawnSync("mergecap", ["-w", merged, ...paths], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    const tshark = spawnSync("tshark", ["-r", merged, "-T", "fields", "-e", "frame.interface_id", "-e", "frame.time_epoch"], { encoding: "utf8" });
+    const expected = tshark.stdout.trim().split("\n").map((line) => line.replace("\t", " "));
+    const { frames } = await readSet(paths);
+    expect(frames.map((f) => `${f.fileIndex} ${f.tsSec}.${String(f.tsNsec).padStart(9, "0")}`)).toEqual(expected);
+    expect(expected).toHaveLength(10);
+  });
+});
+
+describe("walkPcapRecordHeaders (the benchmark floor)", () => {
+  it("counts records and captured bytes", async () => {
+    const path = writeTemp("floor.pcap", SAMPLE_PCAP.bytes);
+    // caplens 0 + 1 + 7 + 40 + 3
+    expect(await walkPcapRecordHeaders(path)).toEqual({ packets: 5, bytes: 51 });
+  });
+});
