@@ -63,6 +63,12 @@ export class Packet {
   pppoeSession = -1;
   /** PPPoE code (Discovery: 0x09 PADI, 0x07 PADO, ...; session: 0). */
   pppoeCode = -1;
+  /**
+   * The IP datagram came over a PPP link seen on the capture (PPP link types, PPPoE
+   * session, Linux cooked capture of a ppp interface): the router-to-router case, where
+   * PPTP runs over a demand-dial PPP link whose IPCP assigned the addresses.
+   */
+  linkPpp = false;
 
   // network layer: the innermost IP header, the one carrying TCP/GRE
   ipVersion = 0;
@@ -108,10 +114,13 @@ export class Packet {
   greSeq = -1;
   greAck = -1;
 
-  /** Transport payload (TCP data or GRE payload). */
+  /** Transport payload (TCP data or GRE payload; for PPPoE Discovery, the tag list). */
   payloadOffset = 0;
   payloadLength = 0;
-  /** Bytes of payload missing because the frame was cut (snap length). */
+  /**
+   * Bytes missing because the frame was cut (snap length): of the IP datagram, of the
+   * enhanced GRE payload its key announces, or of a PPPoE session frame's PPP.
+   */
   payloadMissing = 0;
 
   // PPP (inside GRE, or directly on the link)
@@ -122,6 +131,16 @@ export class Packet {
   /** Offset and length of the PPP information field (after the protocol field). */
   pppOffset = 0;
   pppLength = 0;
+
+  /**
+   * Marks the frame Malformed: how every layer decoder reports a damaged header.
+   * `layer` is a string constant ("ipv4", "gre", ...), so nothing is allocated.
+   */
+  fail(error: DecodeError, layer: string): PacketKind {
+    this.error = error;
+    this.errorLayer = layer;
+    return PacketKind.Malformed;
+  }
 
   /** Reset everything the decoder may set; called at the start of every decode. */
   reset(): void {
@@ -135,6 +154,7 @@ export class Packet {
     this.vlanCount = 0;
     this.pppoeSession = -1;
     this.pppoeCode = -1;
+    this.linkPpp = false;
     this.ipVersion = 0;
     this.src4 = 0;
     this.dst4 = 0;

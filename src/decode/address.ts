@@ -1,0 +1,64 @@
+/**
+ * Text forms of the addresses a Packet holds. Only called for packets the analyzer keeps
+ * (and for fragment keys), never on the hot path.
+ */
+import type { Packet } from "./packet.js";
+
+/** An IPv4 address held as an unsigned 32-bit number, as "a.b.c.d". */
+export function ipv4ToString(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
+}
+
+/**
+ * The 16 bytes at `offset` in the RFC 5952 text form: lowercase hex groups without
+ * leading zeros (§4.1, §4.3), the longest run of two or more zero groups, the first
+ * one on a tie, shortened to "::" (§4.2), and IPv4-mapped addresses with a dotted
+ * IPv4 tail, "::ffff:192.0.2.1" (§5).
+ */
+export function ipv6ToString(buf: Uint8Array, offset: number): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((buf[offset + i] << 8) | buf[offset + i + 1]);
+
+  if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
+    const v4 = ((groups[6] << 16) | groups[7]) >>> 0;
+    return `::ffff:${ipv4ToString(v4)}`;
+  }
+
+  let bestStart = -1;
+  let bestLength = 1; // a single zero group is never shortened (§4.2.2)
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+
+  const hex = (from: number, to: number): string =>
+    groups
+      .slice(from, to)
+      .map((g) => g.toString(16))
+      .join(":");
+  if (bestStart < 0) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
+}
+
+/** Source address of the innermost IP header ("" when the packet has none). */
+export function sourceAddress(p: Packet): string {
+  if (p.ipVersion === 4) return ipv4ToString(p.src4);
+  if (p.ipVersion === 6) return ipv6ToString(p.buf, p.src6Offset);
+  return "";
+}
+
+/** Destination address of the innermost IP header ("" when the packet has none). */
+export function destinationAddress(p: Packet): string {
+  if (p.ipVersion === 4) return ipv4ToString(p.dst4);
+  if (p.ipVersion === 6) return ipv6ToString(p.buf, p.dst6Offset);
+  return "";
+}

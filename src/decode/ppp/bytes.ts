@@ -1,0 +1,38 @@
+/**
+ * Small readers for the PPP control decoders. Control packets are rare, so these may
+ * allocate (strings); they never read past `buf` because every caller checks the
+ * bounds first.
+ */
+
+/** Big-endian 16-bit value at `offset`. */
+export function readU16(buf: Uint8Array, offset: number): number {
+  return (buf[offset] << 8) | buf[offset + 1];
+}
+
+/** Big-endian unsigned 32-bit value at `offset`. */
+export function readU32(buf: Uint8Array, offset: number): number {
+  return ((buf[offset] << 24) | (buf[offset + 1] << 16) | (buf[offset + 2] << 8) | buf[offset + 3]) >>> 0;
+}
+
+/** The bytes as lowercase hex without separators ("" for none). */
+export function hexOf(buf: Uint8Array, offset: number, length: number): string {
+  let text = "";
+  for (let i = offset; i < offset + length; i++) text += (buf[i] < 16 ? "0" : "") + buf[i].toString(16);
+  return text;
+}
+
+/**
+ * Text fields of PPP packets (Terminate reasons, names, messages, identities) decoded
+ * as latin1: one character per byte, so the string never fails to decode, never gains
+ * U+FFFD and gives back the exact bytes (Buffer.from(text, "latin1")). The RFCs leave
+ * the charset open (RFC 1994 §4.1 "Name", RFC 2759 §5 "appropriate charset"); turning
+ * UTF-8 into characters and escaping for output is the report's job.
+ */
+export function latin1Of(buf: Uint8Array, offset: number, length: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + offset, length).toString("latin1");
+}
+
+/** Four bytes as a dotted IPv4 address. */
+export function ipv4Of(buf: Uint8Array, offset: number): string {
+  return `${buf[offset]}.${buf[offset + 1]}.${buf[offset + 2]}.${buf[offset + 3]}`;
+}
