@@ -1,0 +1,85 @@
+/**
+ * `npm run fixtures`: writes every capture in fixtures/ from the scripts below,
+ * deterministic byte for byte, so that the committed files can be regenerated and
+ * compared (test/synth/fixtures.test.ts does).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { LINK_TYPE_OF_FRAMING, type LinkFraming, PptpConversation } from "./conversation.js";
+import { writePcap } from "./pcap-writer.js";
+import { writePcapng } from "./pcapng-writer.js";
+import { SeededRandom } from "./random.js";
+import { healthySession } from "./sessions.js";
+import type { SynthRecord } from "./pcap-writer.js";
+
+export interface Fixture {
+  /** File name in fixtures/. */
+  name: string;
+  description: string;
+  bytes: () => Buffer;
+}
+
+/** 2024-03-01T09:00:00Z: a fixed start, so files do not depend on the day they were made. */
+const START_SEC = 1709283600;
+
+function healthyRecords(framing: LinkFraming): SynthRecord[] {
+  const records: SynthRecord[] = [];
+  const conv = new PptpConversation(
+    {
+      client: "192.0.2.10",
+      server: "198.51.100.1",
+      clientPort: 49152,
+      clientCallId: 0x1c2a,
+      serverCallId: 0x8001,
+      framing,
+      startSec: START_SEC,
+    },
+    (record) => records.push(record),
+  );
+  healthySession(conv, 0x1c2a, 0x8001, {
+    userName: "alice",
+    clientTunnelAddress: "10.8.0.2",
+    serverTunnelAddress: "10.8.0.1",
+    dataFrames: 20,
+    minDataBytes: 60,
+    maxDataBytes: 1400,
+    random: new SeededRandom(1),
+  });
+  return records;
+}
+
+export const FIXTURES: readonly Fixture[] = [
+  {
+    name: "healthy.pcap",
+    description: "one PPTP session that works end to end (MS-CHAPv2, MPPE, IPCP), Ethernet, classic pcap",
+    bytes: () => writePcap(healthyRecords("ethernet"), { linkType: LINK_TYPE_OF_FRAMING.ethernet }),
+  },
+  {
+    name: "healthy.pcapng",
+    description: "the healthy session as pcapng with nanosecond timestamps (if_tsresol 9), as dumpcap writes",
+    bytes: () =>
+      writePcapng([
+        {
+          interfaces: [{ linkType: LINK_TYPE_OF_FRAMING.ethernet, tsresol: 9, name: "eth0" }],
+          records: healthyRecords("ethernet"),
+        },
+      ]),
+  },
+  {
+    name: "healthy-sll.pcap",
+    description: "the healthy session captured with `tcpdump -i any` (Linux cooked, LINKTYPE_LINUX_SLL)",
+    bytes: () => writePcap(healthyRecords("linux-sll"), { linkType: LINK_TYPE_OF_FRAMING["linux-sll"] }),
+  },
+];
+
+export function writeFixtures(folder: string): void {
+  mkdirSync(folder, { recursive: true });
+  for (const fixture of FIXTURES) writeFileSync(join(folder, fixture.name), fixture.bytes());
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const folder = process.argv[2] ?? "fixtures";
+  writeFixtures(folder);
+  console.log(`wrote ${FIXTURES.length} captures to ${folder}/`);
+}
