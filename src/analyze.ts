@@ -1,0 +1,110 @@
+/**
+ * The library API: analyze(inputs, options) reads a capture set and returns the report
+ * object that `--format json` prints.
+ */
+import { readCaptureSet } from "./capture/capture-set.js";
+import type { CaptureFileInfo } from "./capture/reader.js";
+import type { CaptureProblem } from "./capture/problems.js";
+import { Frame, isoTime } from "./capture/frame.js";
+import { Decoder } from "./decode/decoder.js";
+import { DECODE_ERROR_NAMES, PacketKind } from "./decode/packet.js";
+import { REPORT_SCHEMA, type CaptureSummary, type Finding, type FrameRef, type Report, type TrafficCounts } from "./report/schema.js";
+import { TOOL_NAME, TOOL_VERSION } from "./version.js";
+
+export interface AnalyzeOptions {
+  /** TCP port of the PPTP control channel (default 1723). */
+  pptpPort?: number;
+}
+
+/** The report plus what only the table format shows. */
+export interface Analysis {
+  report: Report;
+  traffic: TrafficCounts[];
+}
+
+/** How many frame numbers a `malformed` finding lists before it only counts. */
+const MALFORMED_FRAMES_LISTED = 20;
+
+export async function analyze(inputs: string[], options: AnalyzeOptions = {}): Promise<Report> {
+  return (await analyzeCaptures(inputs, options)).report;
+}
+
+export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions = {}): Promise<Analysis> {
+  const decoder = new Decoder({ pptpPort: options.pptpPort ?? 1723 });
+  const traffic: TrafficCounts[] = inputs.map(() => ({ pptpControlSegments: 0, grePackets: 0, pppFrames: 0, malformedFrames: 0 }));
+  const malformed: Array<Array<{ frameNo: number; what: string }>> = inputs.map(() => []);
+
+  const onFrame = (frame: Frame): void => {
+    const kind = decoder.decode(frame);
+    if (kind === PacketKind.Other || kind === PacketKind.FragmentHeld) return;
+    const counts = traffic[frame.fileIndex];
+    if (kind === PacketKind.PptpTcp) counts.pptpControlSegments++;
+    else if (kind === PacketKind.PppLink) counts.pppFrames++;
+    else if (kind === PacketKind.Gre) {
+      counts.grePackets++;
+      if (decoder.packet.pppProtocol >= 0) counts.pppFrames++;
+    } else if (kind === PacketKind.Malformed) {
+      counts.malformedFrames++;
+      const listed = malformed[frame.fileIndex];
+      if (listed.length < MALFORMED_FRAMES_LISTED) {
+        const p = decoder.packet;
+        listed.push({ frameNo: frame.frameNo, what: `${p.errorLayer}: ${DECODE_ERROR_NAMES[p.error]}` });
+      }
+    }
+  };
+
+  const { files, problems } = await readCaptureSet(inputs, onFrame);
+  const several = files.length > 1;
+  const ref = (fileIndex: number, frameNo: number): FrameRef => (several ? { file: files[fileIndex].file, frame: frameNo } : frameNo);
+
+  const findings: Finding[] = problems.map((problem) => captureProblemFinding(problem, ref));
+  files.forEach((info, i) => {
+    if (traffic[i].malformedFrames === 0) return;
+    const listed = malformed[i];
+    const more = traffic[i].malformedFrames - listed.length;
+    findings.push({
+      code: "malformed",
+      severity: "warning",
+      message:
+        `${info.file}: ${traffic[i].malformedFrames} frame(s) could not be decoded ` +
+        `(first: frame ${listed[0].frameNo}, ${listed[0].what})` +
+        (more > 0 ? `; the first ${listed.length} are listed` : ""),
+      frames: listed.map((m) => ref(i, m.frameNo)),
+      detail: listed.map((m) => `frame ${m.frameNo}: ${m.what}`).join("; "),
+    });
+  });
+
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    captures: files.map(captureSummary),
+    findings,
+  };
+  return { report, traffic };
+}
+
+function captureSummary(info: CaptureFileInfo): CaptureSummary {
+  const any = info.packets > 0;
+  return {
+    file: info.file,
+    format: info.format,
+    linkTypes: info.linkTypes,
+    packets: info.packets,
+    bytes: info.bytes,
+    first: any ? isoTime(info.firstSec, info.firstNsec, info.tsDigits) : null,
+    last: any ? isoTime(info.lastSec, info.lastNsec, info.tsDigits) : null,
+  };
+}
+
+function captureProblemFinding(problem: CaptureProblem, ref: (fileIndex: number, frameNo: number) => FrameRef): Finding {
+  const truncated = problem.code === "capture-truncated";
+  return {
+    code: problem.code,
+    severity: "warning",
+    message: `${problem.file}: ${problem.message}`,
+    frames: [ref(problem.fileIndex, problem.frameNo)],
+    remedy: truncated
+      ? "The capture was cut off (capture stopped abruptly, disk full, or copied while still being written). Every complete packet before the cut was analyzed; recapture if the missing part matters."
+      : "The capture file is damaged at this point; the packets before it were analyzed. Recapture, or repair the file (e.g. with pcapfix) to see the rest.",
+  };
+}
