@@ -2,16 +2,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
 import { afterAll } from "vitest";
 import { CaptureReader, type CaptureFileInfo, type CaptureProblem, type ReaderOptions } from "../../src/capture/reader.js";
-
-/** Bytes from hex strings; spaces are ignored so fields can be grouped. */
-export function hex(...parts: string[]): Buffer {
-  const text = parts.join("").replace(/\s+/g, "");
-  if (!/^([0-9a-fA-F]{2})*$/.test(text)) throw new Error(`bad hex: ${text}`);
-  return Buffer.from(text, "hex");
-}
 
 const dir = mkdtempSync(join(tmpdir(), "pptp-capture-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -97,9 +89,4 @@ export async function openErrorOf(path: string, options: ReaderOptions = {}): Pr
   }
 }
 
-function runs(tool: string): boolean {
-  return spawnSync(tool, ["--version"], { stdio: "ignore" }).status === 0;
-}
-
-export const hasTshark = runs("tshark");
-export const hasMergecap = runs("mergecap");
+export { hasMergecap, hasTshark, hex } from "../helpers.js";

@@ -1,13 +1,13 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { hasTshark, readAll } from "./helpers.js";
+import { PUBLIC_CAPTURES } from "../helpers.js";
 
 // Real captures from public repositories (see MANIFEST.md there), read from ../shared beside
 // the repository; never copied into it.
-const PUBLIC = fileURLToPath(new URL("../../../shared/captures/public/", import.meta.url));
+const PUBLIC = PUBLIC_CAPTURES;
 const hasPublic = existsSync(PUBLIC);
 if (!hasPublic) console.log(`${PUBLIC} is absent: skipping the public capture tests`);
 const captures = hasPublic ? readdirSync(PUBLIC).filter((name) => /\.(pcap|pcapng|cap)(\.gz)?$/.test(name)).sort() : [];

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CaptureReader } from "../../src/capture/reader.js";
 import { Decoder, DEFAULT_PPTP_PORT } from "../../src/decode/decoder.js";
@@ -19,6 +18,7 @@ import {
 } from "../../src/decode/pptp.js";
 import { hex } from "../synth/helpers.js";
 import { PPTP_VECTORS, textHex } from "./pptp-vectors.js";
+import { PUBLIC_CAPTURES } from "../helpers.js";
 
 function decodeAll(bytes: Uint8Array): PptpDecodeResult | number {
   return decodePptpMessage(bytes, 0, bytes.length);
@@ -262,7 +262,7 @@ describe("message table helpers", () => {
 // Real captures: PPTP messages in the TCP payloads on port 1723, against the facts in
 // /work/shared/captures/public/MANIFEST.md and what tshark 4.0.17 prints for them.
 
-const CAPTURES = fileURLToPath(new URL("../../../shared/captures/public", import.meta.url));
+const CAPTURES = PUBLIC_CAPTURES;
 
 /** Every TCP payload on the control port, read with the project's capture reader and decoder. */
 async function controlPayloads(file: string): Promise<ControlPayload[]> {

@@ -5,15 +5,15 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readCaptureSet } from "../../src/capture/capture-set.js";
 import { destinationAddress, sourceAddress } from "../../src/decode/address.js";
 import { Decoder } from "../../src/decode/decoder.js";
 import { DecodeError, PacketKind } from "../../src/decode/packet.js";
 import { hasTshark } from "../synth/helpers.js";
+import { PUBLIC_CAPTURES } from "../helpers.js";
 
-const DIR = fileURLToPath(new URL("../../../shared/captures/public/", import.meta.url));
+const DIR = PUBLIC_CAPTURES;
 const hasCaptures = existsSync(DIR);
 if (!hasCaptures) console.log(`public capture tests skipped: ${DIR} is absent`);
 if (hasCaptures && !hasTshark) console.log("tshark comparison skipped: tshark is not on PATH");

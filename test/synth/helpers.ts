@@ -1,12 +1,5 @@
 /** Test helpers for the synthesizer tests: hex literals and an independent Internet checksum check. */
-import { spawnSync } from "node:child_process";
-
-/** Bytes from hex strings (spaces allowed), one argument per header field so each can carry a comment. */
-export function hex(...parts: string[]): Buffer {
-  const text = parts.join("").replace(/\s+/g, "");
-  if (!/^([0-9a-fA-F]{2})*$/.test(text)) throw new Error(`bad hex literal: ${text}`);
-  return Buffer.from(text, "hex");
-}
+export { hasCapinfos, hasTshark, hex } from "../helpers.js";
 
 /**
  * One's complement sum of 16-bit big-endian words, folded, written independently of
@@ -32,6 +25,3 @@ export function pseudoHeaderV4(src: string, dst: string, protocol: number, lengt
   return out;
 }
 
-/** True when the tshark binary runs. */
-export const hasTshark = spawnSync("tshark", ["--version"], { stdio: "ignore" }).status === 0;
-export const hasCapinfos = spawnSync("capinfos", ["-h"], { stdio: "ignore" }).status === 0;

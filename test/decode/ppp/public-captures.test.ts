@@ -6,7 +6,6 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CaptureReader } from "../../../src/capture/reader.js";
 import { Packet } from "../../../src/decode/packet.js";
@@ -19,8 +18,9 @@ import type { LcpPacket } from "../../../src/decode/ppp/lcp.js";
 import type { PapPacket } from "../../../src/decode/ppp/pap.js";
 import { hasTshark } from "../../synth/helpers.js";
 import { type Fields, tsharkFieldsPerFrame } from "./tshark-fields.js";
+import { PUBLIC_CAPTURES } from "../../helpers.js";
 
-const PUBLIC = fileURLToPath(new URL("../../../../shared/captures/public", import.meta.url));
+const PUBLIC = PUBLIC_CAPTURES;
 const havePublic = existsSync(PUBLIC);
 if (!havePublic) console.log(`${PUBLIC} is absent: skipping the public PPP capture tests`);
 if (havePublic && !hasTshark) console.log("tshark is not on PATH: public PPP captures checked against recorded values only");
