@@ -45,3 +45,21 @@ export function isoTime(tsSec: number, tsNsec: number, digits: number): string {
   const frac = digits === 9 ? String(tsNsec).padStart(9, "0") : String(Math.floor(tsNsec / 1000)).padStart(6, "0");
   return `${base}.${frac}Z`;
 }
+
+/** Where and when something was seen: enough to cite the frame in a report. */
+export interface FrameOrigin {
+  fileIndex: number;
+  frameNo: number;
+  tsSec: number;
+  tsNsec: number;
+}
+
+/** A copy of the frame's position and time (the Frame object itself is reused). */
+export function originOf(frame: Frame): FrameOrigin {
+  return { fileIndex: frame.fileIndex, frameNo: frame.frameNo, tsSec: frame.tsSec, tsNsec: frame.tsNsec };
+}
+
+/** True when a was seen earlier than b. */
+export function originBefore(a: FrameOrigin, b: FrameOrigin): boolean {
+  return a.tsSec !== b.tsSec ? a.tsSec < b.tsSec : a.tsNsec < b.tsNsec;
+}

@@ -5,7 +5,7 @@
  */
 import type { DecodeContext } from "./decoder.js";
 import { DecodeError, PacketKind, type Packet } from "./packet.js";
-import { readU16 } from "./ppp/bytes.js";
+import { u16be } from "../capture/bytes.js";
 
 /** IEEE EtherType values we follow (IEEE 802 numbers registry). */
 export const EtherType = {
@@ -35,15 +35,16 @@ export const MAX_VLAN_TAGS = 8;
 
 export function decodeEthernet(ctx: DecodeContext, buf: Uint8Array, offset: number, end: number, p: Packet): PacketKind {
   if (end - offset < ETHERNET_HEADER_LENGTH) return p.fail(DecodeError.Truncated, "ethernet");
+  p.macSourceOffset = offset + 6;
   let at = offset + 12;
-  let type = readU16(buf, at);
+  let type = u16be(buf, at);
   at += 2;
   while (type === EtherType.Vlan || type === EtherType.ServiceVlan || type === EtherType.LegacyQinQ) {
     if (p.vlanCount === MAX_VLAN_TAGS) return PacketKind.Other;
     if (end - at < VLAN_TAG_LENGTH) return p.fail(DecodeError.Truncated, "vlan");
-    if (p.vlanCount === 0) p.vlanId = readU16(buf, at) & VLAN_ID_MASK;
+    if (p.vlanCount === 0) p.vlanId = u16be(buf, at) & VLAN_ID_MASK;
     p.vlanCount++;
-    type = readU16(buf, at + 2);
+    type = u16be(buf, at + 2);
     at += VLAN_TAG_LENGTH;
   }
   return ctx.ethertype(type, buf, at, end, p);

@@ -5,7 +5,7 @@
  */
 import { DecodeError, PacketKind, type Packet } from "./packet.js";
 import { decodePppHeader } from "./ppp-header.js";
-import { readU16, readU32 } from "./ppp/bytes.js";
+import { u16be, u32be } from "../capture/bytes.js";
 
 /** Bits of the first 16-bit word (RFC 1701 §2.1, RFC 2637 §4.1). */
 export const GreFlag = {
@@ -43,16 +43,16 @@ function enhancedGreFields(buf: Uint8Array, at: number, end: number, flags: numb
     return -1;
   }
   p.greHasKey = true;
-  p.greKey = readU32(buf, at);
-  p.grePayloadLength = readU16(buf, at);
-  p.greCallId = readU16(buf, at + 2);
+  p.greKey = u32be(buf, at);
+  p.grePayloadLength = u16be(buf, at);
+  p.greCallId = u16be(buf, at + 2);
   at += 4;
   if (flags & GreFlag.Sequence) {
-    p.greSeq = readU32(buf, at);
+    p.greSeq = u32be(buf, at);
     at += 4;
   }
   if (flags & GreFlag.Acknowledgment) {
-    p.greAck = readU32(buf, at);
+    p.greAck = u32be(buf, at);
     at += 4;
   }
   return at;
@@ -69,11 +69,11 @@ function greV0Fields(buf: Uint8Array, at: number, end: number, flags: number, p:
   if (flags & (GreFlag.Checksum | GreFlag.Routing)) at += 4;
   if (flags & GreFlag.Key) {
     p.greHasKey = true;
-    p.greKey = readU32(buf, at);
+    p.greKey = u32be(buf, at);
     at += 4;
   }
   if (flags & GreFlag.Sequence) {
-    p.greSeq = readU32(buf, at);
+    p.greSeq = u32be(buf, at);
     at += 4;
   }
   if ((flags & GreFlag.Routing) === 0) return at;
@@ -83,7 +83,7 @@ function greV0Fields(buf: Uint8Array, at: number, end: number, flags: number, p:
       p.fail(DecodeError.Truncated, "gre");
       return -1;
     }
-    const family = readU16(buf, at);
+    const family = u16be(buf, at);
     const length = buf[at + 3];
     at += SRE_HEADER_LENGTH + length;
     if (family === 0 && length === 0) return at;
@@ -98,11 +98,11 @@ function greV0Fields(buf: Uint8Array, at: number, end: number, flags: number, p:
  */
 export function decodeGre(buf: Uint8Array, offset: number, end: number, p: Packet): PacketKind {
   if (end - offset < GRE_BASE_HEADER_LENGTH) return p.fail(DecodeError.Truncated, "gre");
-  const flags = readU16(buf, offset);
+  const flags = u16be(buf, offset);
   const version = flags & VERSION_MASK;
   p.greFlags = flags;
   p.greVersion = version;
-  p.greProtocol = readU16(buf, offset + 2);
+  p.greProtocol = u16be(buf, offset + 2);
 
   let payloadOffset: number;
   let payloadEnd = end;

@@ -4,7 +4,7 @@
  */
 import type { DecodeContext } from "./decoder.js";
 import { DecodeError, PacketKind, type Packet } from "./packet.js";
-import { readU16, readU32 } from "./ppp/bytes.js";
+import { u16be, u32be } from "../capture/bytes.js";
 import { FragmentStatus, kindOfUnfinishedFragment } from "../reassembly/ip-fragments.js";
 
 /** IANA "Assigned Internet Protocol Numbers"; IPv6 Next Header values come from the same registry. */
@@ -37,7 +37,7 @@ export function decodeIpv4(ctx: DecodeContext, buf: Uint8Array, offset: number, 
   const headerLength = (versionAndLength & 0x0f) * 4;
   if (headerLength < IPV4_MIN_HEADER_LENGTH) return p.fail(DecodeError.BadHeader, "ipv4");
   if (headerLength > present) return p.fail(DecodeError.Truncated, "ipv4");
-  let totalLength = readU16(buf, offset + 2);
+  let totalLength = u16be(buf, offset + 2);
   // 0 is what a capture of outgoing TCP segmentation offload shows: the NIC fills it in.
   if (totalLength === 0) totalLength = present;
   else if (totalLength < headerLength) return p.fail(DecodeError.BadHeader, "ipv4");
@@ -46,14 +46,14 @@ export function decodeIpv4(ctx: DecodeContext, buf: Uint8Array, offset: number, 
   p.ipVersion = 4;
   p.ipTtl = buf[offset + 8];
   p.ipProtocol = protocol;
-  p.ipId = readU16(buf, offset + 4);
-  p.src4 = readU32(buf, offset + 12);
-  p.dst4 = readU32(buf, offset + 16);
+  p.ipId = u16be(buf, offset + 4);
+  p.src4 = u32be(buf, offset + 12);
+  p.dst4 = u32be(buf, offset + 16);
   // Bytes past the total length are link padding; bytes short of it were cut by the snap length.
   const datagramEnd = offset + Math.min(totalLength, present);
   p.payloadMissing = totalLength > present ? totalLength - present : 0;
 
-  const fragment = readU16(buf, offset + 6);
+  const fragment = u16be(buf, offset + 6);
   if ((fragment & (MORE_FRAGMENTS | FRAGMENT_OFFSET_MASK)) === 0) {
     return ctx.ipPayload(protocol, buf, offset + headerLength, datagramEnd, p);
   }

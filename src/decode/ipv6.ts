@@ -7,7 +7,7 @@ import { ipv6ToString } from "./address.js";
 import type { DecodeContext } from "./decoder.js";
 import { isReassembledProtocol } from "./ipv4.js";
 import { DecodeError, PacketKind, type Packet } from "./packet.js";
-import { readU16, readU32 } from "./ppp/bytes.js";
+import { u16be, u32be } from "../capture/bytes.js";
 import { FragmentStatus, kindOfUnfinishedFragment } from "../reassembly/ip-fragments.js";
 
 export const IPV6_HEADER_LENGTH = 40;
@@ -51,7 +51,7 @@ export function decodeIpv6(ctx: DecodeContext, buf: Uint8Array, offset: number, 
   const present = end - offset;
   if (present < IPV6_HEADER_LENGTH) return p.fail(DecodeError.Truncated, "ipv6");
   if (buf[offset] >> 4 !== 6) return p.fail(DecodeError.BadHeader, "ipv6");
-  const payloadLength = readU16(buf, offset + 4);
+  const payloadLength = u16be(buf, offset + 4);
   let next = buf[offset + NEXT_HEADER_FIELD];
   p.ipVersion = 6;
   p.ipTtl = buf[offset + 7];
@@ -77,7 +77,7 @@ export function decodeIpv6(ctx: DecodeContext, buf: Uint8Array, offset: number, 
       length = (buf[at + 1] + 2) * 4;
     } else if (next === Ipv6ExtensionHeader.Fragment) {
       if (datagramEnd - at < FRAGMENT_HEADER_LENGTH) return p.fail(DecodeError.Truncated, "ipv6");
-      const offsetAndFlags = readU16(buf, at + 2);
+      const offsetAndFlags = u16be(buf, at + 2);
       // An atomic fragment (offset 0, M 0; RFC 6946) is a whole datagram: walk on.
       if (offsetAndFlags & (FRAGMENT_OFFSET_BYTES_MASK | MORE_FRAGMENTS)) {
         return fragment(ctx, buf, offset, datagramEnd, p, at, nextHeaderFieldAt - offset, offsetAndFlags);
@@ -128,7 +128,7 @@ function fragment(
   if (p.payloadMissing > 0) return p.fail(DecodeError.Truncated, "ipv6");
 
   const status = ctx.fragments.add({
-    key: `6 ${ipv6ToString(buf, p.src6Offset)} ${ipv6ToString(buf, p.dst6Offset)} ${readU32(buf, at + 4)}`,
+    key: `6 ${ipv6ToString(buf, p.src6Offset)} ${ipv6ToString(buf, p.dst6Offset)} ${u32be(buf, at + 4)}`,
     tsSec: ctx.tsSec,
     buf,
     headerOffset: offset,

@@ -6,7 +6,7 @@
 import type { DecodeContext } from "./decoder.js";
 import { EtherType } from "./ethernet.js";
 import { DecodeError, PacketKind, type Packet } from "./packet.js";
-import { readU32 } from "./ppp/bytes.js";
+import { u32be } from "../capture/bytes.js";
 
 export const NULL_HEADER_LENGTH = 4;
 
@@ -33,7 +33,7 @@ export function decodeNullLoop(
   networkOrder: boolean,
 ): PacketKind {
   if (end - offset < NULL_HEADER_LENGTH) return p.fail(DecodeError.Truncated, networkOrder ? "loop" : "null");
-  let family = readU32(buf, offset);
+  let family = u32be(buf, offset);
   if (!networkOrder) {
     const littleEndian = (buf[offset] | (buf[offset + 1] << 8) | (buf[offset + 2] << 16) | (buf[offset + 3] << 24)) >>> 0;
     if ((littleEndian & 0xffff) !== 0) family = littleEndian;

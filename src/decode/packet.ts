@@ -55,6 +55,8 @@ export class Packet {
   // link layer
   linkType = 0;
   direction = 0;
+  /** Offset of the Ethernet source address in buf, -1 when the link has none (tells PPPoE peers apart). */
+  macSourceOffset = -1;
   /** Outermost 802.1Q/802.1ad VLAN ID, -1 when untagged. */
   vlanId = -1;
   /** Number of VLAN tags. */
@@ -150,6 +152,7 @@ export class Packet {
     this.buf = EMPTY;
     this.linkType = 0;
     this.direction = 0;
+    this.macSourceOffset = -1;
     this.vlanId = -1;
     this.vlanCount = 0;
     this.pppoeSession = -1;

@@ -8,7 +8,7 @@ import type { DecodeContext } from "./decoder.js";
 import { EtherType } from "./ethernet.js";
 import { DecodeError, Direction, PacketKind, type Packet } from "./packet.js";
 import { decodePppHeader } from "./ppp-header.js";
-import { readU16 } from "./ppp/bytes.js";
+import { u16be } from "../capture/bytes.js";
 import { PppProtocol } from "./ppp/protocols.js";
 
 /** Cisco HDLC address bytes (unicast, broadcast); the control byte 0 and an EtherType follow. */
@@ -41,7 +41,7 @@ export function decodePppOnLink(ctx: DecodeContext, buf: Uint8Array, offset: num
 export function decodePppHdlc(ctx: DecodeContext, buf: Uint8Array, offset: number, end: number, p: Packet): PacketKind {
   if (offset < end && (buf[offset] === CISCO_HDLC_UNICAST || buf[offset] === CISCO_HDLC_BROADCAST)) {
     if (end - offset < CISCO_HDLC_HEADER_LENGTH) return p.fail(DecodeError.Truncated, "cisco-hdlc");
-    const type = readU16(buf, offset + 2);
+    const type = u16be(buf, offset + 2);
     if (type !== EtherType.IPv4 && type !== EtherType.IPv6) return PacketKind.Other;
     return ctx.ethertype(type, buf, offset + CISCO_HDLC_HEADER_LENGTH, end, p);
   }

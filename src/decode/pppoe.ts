@@ -7,7 +7,7 @@
 import type { DecodeContext } from "./decoder.js";
 import { DecodeError, PacketKind, type Packet } from "./packet.js";
 import { decodePppOnLink } from "./ppp-link.js";
-import { readU16 } from "./ppp/bytes.js";
+import { u16be } from "../capture/bytes.js";
 
 /** VER (4 bits) = 1, TYPE (4 bits) = 1 (RFC 2516 §4). */
 export const PPPOE_VERSION_TYPE = 0x11;
@@ -38,9 +38,9 @@ function readPppoeHeader(buf: Uint8Array, offset: number, end: number, p: Packet
     return -1;
   }
   p.pppoeCode = buf[offset + 1];
-  p.pppoeSession = readU16(buf, offset + 2);
+  p.pppoeSession = u16be(buf, offset + 2);
   // LENGTH excludes the Ethernet padding of short frames, which must not reach PPP.
-  const declaredEnd = offset + PPPOE_HEADER_LENGTH + readU16(buf, offset + 4);
+  const declaredEnd = offset + PPPOE_HEADER_LENGTH + u16be(buf, offset + 4);
   if (declaredEnd > end) {
     p.payloadMissing = declaredEnd - end;
     return end;

@@ -14,6 +14,8 @@
  * which the stream resyncs with findMagicCookie().
  */
 
+import { u16be, u32be } from "../capture/bytes.js";
+
 /** Every PPTP message carries this value in bytes 4..7 of its header (RFC 2637 §1.4). */
 export const PPTP_MAGIC_COOKIE = 0x1a2b3c4d;
 /** Length, PPTP message type, magic cookie, control message type, reserved0 (RFC 2637 §1.4). */
@@ -642,11 +644,11 @@ export type PptpDecodeResult =
  * Allocation-free, for a stream that wants to know before it waits for the body.
  */
 export function pptpHeaderError(buf: Uint8Array, offset: number): PptpError {
-  if (readUint32(buf, offset + 4) !== PPTP_MAGIC_COOKIE) return PptpError.BadMagicCookie;
-  if (readUint16(buf, offset + 2) !== PPTP_CONTROL_MESSAGE) return PptpError.NotControlMessage;
-  const length = readUint16(buf, offset);
+  if (u32be(buf, offset + 4) !== PPTP_MAGIC_COOKIE) return PptpError.BadMagicCookie;
+  if (u16be(buf, offset + 2) !== PPTP_CONTROL_MESSAGE) return PptpError.NotControlMessage;
+  const length = u16be(buf, offset);
   if (length < PPTP_MIN_MESSAGE_LENGTH) return PptpError.TooShort;
-  const spec = pptpMessageSpec(readUint16(buf, offset + 8));
+  const spec = pptpMessageSpec(u16be(buf, offset + 8));
   if (!spec) return PptpError.UnknownControlType;
   if (length !== spec.length) return PptpError.LengthMismatch;
   return PptpError.None;
@@ -667,10 +669,10 @@ export function decodePptpMessage(buf: Uint8Array, offset: number, available: nu
   if (present < PPTP_HEADER_LENGTH) return PPTP_HEADER_LENGTH;
   const error = pptpHeaderError(buf, offset);
   if (error !== PptpError.None) return { ok: false, error, reason: headerErrorReason(buf, offset, error) };
-  const length = readUint16(buf, offset);
+  const length = u16be(buf, offset);
   if (present < length) return length;
 
-  const type = readUint16(buf, offset + 8) as PptpMessageType;
+  const type = u16be(buf, offset + 8) as PptpMessageType;
   const spec = PPTP_MESSAGES[type] as PptpMessageSpec;
   const message: Record<string, unknown> = { type, name: spec.name, abbreviation: spec.abbreviation, length };
   for (const field of spec.fields) {
@@ -681,18 +683,18 @@ export function decodePptpMessage(buf: Uint8Array, offset: number, available: nu
 }
 
 function headerErrorReason(buf: Uint8Array, offset: number, error: PptpError): string {
-  const length = readUint16(buf, offset);
+  const length = u16be(buf, offset);
   switch (error) {
     case PptpError.BadMagicCookie:
-      return `bad magic cookie 0x${readUint32(buf, offset + 4).toString(16).padStart(8, "0")} (expected 0x1a2b3c4d)`;
+      return `bad magic cookie 0x${u32be(buf, offset + 4).toString(16).padStart(8, "0")} (expected 0x1a2b3c4d)`;
     case PptpError.NotControlMessage:
-      return `PPTP message type ${readUint16(buf, offset + 2)} is not 1 (control message)`;
+      return `PPTP message type ${u16be(buf, offset + 2)} is not 1 (control message)`;
     case PptpError.TooShort:
       return `length ${length} is shorter than the ${PPTP_MIN_MESSAGE_LENGTH} bytes of the shortest control message`;
     case PptpError.UnknownControlType:
-      return `unknown control message type ${readUint16(buf, offset + 8)}`;
+      return `unknown control message type ${u16be(buf, offset + 8)}`;
     default: {
-      const spec = pptpMessageSpec(readUint16(buf, offset + 8));
+      const spec = pptpMessageSpec(u16be(buf, offset + 8));
       return `length ${length} differs from the ${spec?.length} bytes of ${spec?.name}`;
     }
   }
@@ -708,22 +710,14 @@ export function findMagicCookie(buf: Uint8Array, from: number, end: number): num
   for (let p = Math.max(0, from); p <= last; p++) {
     if (buf[p + 4] !== 0x1a || buf[p + 5] !== 0x2b || buf[p + 6] !== 0x3c || buf[p + 7] !== 0x4d) continue;
     if (buf[p + 2] !== 0 || buf[p + 3] !== PPTP_CONTROL_MESSAGE) continue;
-    const length = readUint16(buf, p);
+    const length = u16be(buf, p);
     if (length >= PPTP_MIN_MESSAGE_LENGTH && length <= PPTP_MAX_MESSAGE_LENGTH) return p;
   }
   return -1;
 }
 
-function readUint16(buf: Uint8Array, at: number): number {
-  return (buf[at]! << 8) | buf[at + 1]!;
-}
-
-function readUint32(buf: Uint8Array, at: number): number {
-  return ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
-}
-
 function readUint(buf: Uint8Array, at: number, size: number): number {
-  return size === 1 ? buf[at]! : size === 2 ? readUint16(buf, at) : readUint32(buf, at);
+  return size === 1 ? buf[at]! : size === 2 ? u16be(buf, at) : u32be(buf, at);
 }
 
 /**

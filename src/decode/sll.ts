@@ -5,7 +5,7 @@
  */
 import type { DecodeContext } from "./decoder.js";
 import { DecodeError, Direction, type PacketKind, type Packet } from "./packet.js";
-import { readU16 } from "./ppp/bytes.js";
+import { u16be } from "../capture/bytes.js";
 
 /**
  * SLL: packet type (2), ARPHRD type (2), link-layer address length (2), address (8),
@@ -61,10 +61,10 @@ function cooked(
 
 export function decodeSll(ctx: DecodeContext, buf: Uint8Array, offset: number, end: number, p: Packet): PacketKind {
   if (end - offset < SLL_HEADER_LENGTH) return p.fail(DecodeError.Truncated, "sll");
-  return cooked(ctx, readU16(buf, offset), readU16(buf, offset + 2), readU16(buf, offset + 14), buf, offset + SLL_HEADER_LENGTH, end, p);
+  return cooked(ctx, u16be(buf, offset), u16be(buf, offset + 2), u16be(buf, offset + 14), buf, offset + SLL_HEADER_LENGTH, end, p);
 }
 
 export function decodeSll2(ctx: DecodeContext, buf: Uint8Array, offset: number, end: number, p: Packet): PacketKind {
   if (end - offset < SLL2_HEADER_LENGTH) return p.fail(DecodeError.Truncated, "sll2");
-  return cooked(ctx, buf[offset + 10], readU16(buf, offset + 8), readU16(buf, offset), buf, offset + SLL2_HEADER_LENGTH, end, p);
+  return cooked(ctx, buf[offset + 10], u16be(buf, offset + 8), u16be(buf, offset), buf, offset + SLL2_HEADER_LENGTH, end, p);
 }

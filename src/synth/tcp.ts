@@ -2,29 +2,10 @@
 import { checkField } from "./bytes.js";
 import { addWords, finishChecksum, pseudoHeaderSum } from "./checksum.js";
 import { IpProtocol } from "../decode/ipv4.js";
+import { TcpFlag, TcpOptionKind } from "../decode/tcp.js";
 import type { IpPayload } from "./ip-payload.js";
 
-/** Control bits as they sit in header byte 13. */
-export const TcpFlag = {
-  FIN: 0x01,
-  SYN: 0x02,
-  RST: 0x04,
-  PSH: 0x08,
-  ACK: 0x10,
-  URG: 0x20,
-  ECE: 0x40,
-  CWR: 0x80,
-} as const;
-
-/** Option kinds (RFC 9293 §3.2, RFC 7323, RFC 2018; IANA "TCP Option Kind Numbers"). */
-export const TcpOptionKind = {
-  EndOfOptionList: 0,
-  NoOperation: 1,
-  MaximumSegmentSize: 2,
-  WindowScale: 3,
-  SackPermitted: 4,
-  Timestamps: 8,
-} as const;
+export { TcpFlag, TcpOptionKind } from "../decode/tcp.js";
 
 export type TcpOption =
   | { kind: "mss"; value: number }

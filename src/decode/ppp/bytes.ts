@@ -4,16 +4,6 @@
  * bounds first.
  */
 
-/** Big-endian 16-bit value at `offset`. */
-export function readU16(buf: Uint8Array, offset: number): number {
-  return (buf[offset] << 8) | buf[offset + 1];
-}
-
-/** Big-endian unsigned 32-bit value at `offset`. */
-export function readU32(buf: Uint8Array, offset: number): number {
-  return ((buf[offset] << 24) | (buf[offset + 1] << 16) | (buf[offset + 2] << 8) | buf[offset + 3]) >>> 0;
-}
-
 /** The bytes as lowercase hex without separators ("" for none). */
 export function hexOf(buf: Uint8Array, offset: number, length: number): string {
   let text = "";

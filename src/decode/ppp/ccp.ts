@@ -3,7 +3,7 @@
  * here: option 18 carries the Microsoft Point-to-Point Compression/Encryption
  * supported-bits word (RFC 2118 §2 for MPPC, RFC 3078 §2.1 for MPPE).
  */
-import { readU32 } from "./bytes.js";
+import { u32be } from "../../capture/bytes.js";
 import {
   type ConfigOption,
   type ControlPacket,
@@ -77,7 +77,7 @@ export type CcpPacket = ControlPacket<"CCP", CcpOption>;
 
 function readCcpValue(option: CcpOption, buf: Uint8Array, at: number): string | null {
   if (option.type !== CcpOptionType.Mppe) return null;
-  const bits = readU32(buf, at);
+  const bits = u32be(buf, at);
   option.supportedBits = bits;
   option.supportedBitNames = [];
   for (let bit = 31; bit >= 0; bit--) {

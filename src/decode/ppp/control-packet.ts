@@ -7,7 +7,8 @@
  * what they keep (hex, text) because the frame buffer is reused, and never throw: damage
  * is decoded as far as it goes and described in `malformed`.
  */
-import { hexOf, latin1Of, readU16, readU32 } from "./bytes.js";
+import { hexOf, latin1Of } from "./bytes.js";
+import { u16be, u32be } from "../../capture/bytes.js";
 import { pppProtocolName, unknownName } from "./protocols.js";
 
 /** Code, Identifier and the 2-byte Length. */
@@ -91,7 +92,7 @@ export function decodePacketHeader(buf: Uint8Array, offset: number, available: n
   const header: PacketHeader = {
     code: available >= 1 ? buf[offset] : -1,
     identifier: available >= 2 ? buf[offset + 1] : -1,
-    length: available >= CONTROL_HEADER_LENGTH ? readU16(buf, offset + 2) : -1,
+    length: available >= CONTROL_HEADER_LENGTH ? u16be(buf, offset + 2) : -1,
     dataOffset: offset + CONTROL_HEADER_LENGTH,
     dataLength: 0,
     malformed: null,
@@ -281,7 +282,7 @@ export function decodeControlPacket<N extends string, O extends ConfigOption>(
       break;
     case ControlCode.ProtocolReject:
       if (hasField(packet, end - at, REJECTED_PROTOCOL_LENGTH, "Rejected-Protocol")) {
-        packet.rejectedProtocol = readU16(buf, at);
+        packet.rejectedProtocol = u16be(buf, at);
         packet.rejectedProtocolName = pppProtocolName(packet.rejectedProtocol);
         at += REJECTED_PROTOCOL_LENGTH;
       }
@@ -290,21 +291,21 @@ export function decodeControlPacket<N extends string, O extends ConfigOption>(
     case ControlCode.EchoReply:
     case ControlCode.DiscardRequest:
       if (hasField(packet, end - at, MAGIC_NUMBER_LENGTH, "Magic-Number")) {
-        packet.magicNumber = readU32(buf, at);
+        packet.magicNumber = u32be(buf, at);
         at += MAGIC_NUMBER_LENGTH;
       }
       break;
     case ControlCode.Identification:
       if (hasField(packet, end - at, MAGIC_NUMBER_LENGTH, "Magic-Number")) {
-        packet.magicNumber = readU32(buf, at);
+        packet.magicNumber = u32be(buf, at);
         packet.text = latin1Of(buf, at + MAGIC_NUMBER_LENGTH, end - at - MAGIC_NUMBER_LENGTH);
         at = end;
       }
       break;
     case ControlCode.TimeRemaining:
       if (hasField(packet, end - at, MAGIC_NUMBER_LENGTH + SECONDS_REMAINING_LENGTH, "Magic-Number and Seconds-Remaining")) {
-        packet.magicNumber = readU32(buf, at);
-        packet.secondsRemaining = readU32(buf, at + MAGIC_NUMBER_LENGTH);
+        packet.magicNumber = u32be(buf, at);
+        packet.secondsRemaining = u32be(buf, at + MAGIC_NUMBER_LENGTH);
         at += MAGIC_NUMBER_LENGTH + SECONDS_REMAINING_LENGTH;
         packet.text = latin1Of(buf, at, end - at);
         at = end;

@@ -2,7 +2,8 @@
  * IPCP, the IP Control Protocol (RFC 1332), with the DNS/NBNS options of RFC 1877 and
  * the Mobile-IPv4 option of RFC 2290.
  */
-import { ipv4Of, readU16 } from "./bytes.js";
+import { ipv4Of } from "./bytes.js";
+import { u16be } from "../../capture/bytes.js";
 import {
   type ConfigOption,
   type ControlPacket,
@@ -78,7 +79,7 @@ function readIpcpValue(option: IpcpOption, buf: Uint8Array, at: number, length: 
       option.destinationAddress = ipv4Of(buf, at + 4);
       return null;
     case IpcpOptionType.IpCompressionProtocol:
-      option.compressionProtocol = readU16(buf, at);
+      option.compressionProtocol = u16be(buf, at);
       option.compressionProtocolName = nameOf(IP_COMPRESSION_NAMES, option.compressionProtocol, 4);
       if (option.compressionProtocol !== IpCompression.VanJacobson) return null;
       if (length !== 2 + VJ_PARAMETERS_LENGTH) {

@@ -2,7 +2,8 @@
  * IPV6CP, the IPv6 Control Protocol (RFC 5072 §4), with the compression option of
  * RFC 5172.
  */
-import { hexOf, readU16 } from "./bytes.js";
+import { hexOf } from "./bytes.js";
+import { u16be } from "../../capture/bytes.js";
 import {
   type ConfigOption,
   type ControlPacket,
@@ -38,7 +39,7 @@ function readIpv6cpValue(option: Ipv6cpOption, buf: Uint8Array, at: number): str
   if (option.type === Ipv6cpOptionType.InterfaceIdentifier) {
     option.interfaceIdentifier = hexOf(buf, at, INTERFACE_IDENTIFIER_LENGTH);
   } else if (option.type === Ipv6cpOptionType.Ipv6CompressionProtocol) {
-    option.compressionProtocol = readU16(buf, at);
+    option.compressionProtocol = u16be(buf, at);
   }
   return null;
 }

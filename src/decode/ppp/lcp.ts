@@ -3,7 +3,8 @@
  * multilink, RFC 1990). Options named after the IANA "PPP LCP Configuration Option
  * Types" registry.
  */
-import { hexOf, latin1Of, readU16, readU32 } from "./bytes.js";
+import { hexOf, latin1Of } from "./bytes.js";
+import { u16be, u32be } from "../../capture/bytes.js";
 import {
   type ConfigOption,
   type ControlPacket,
@@ -118,13 +119,13 @@ const LQR_REPORTING_PERIOD_LENGTH = 4;
 function readLcpValue(option: LcpOption, buf: Uint8Array, at: number, length: number): string | null {
   switch (option.type) {
     case LcpOptionType.MaximumReceiveUnit:
-      option.mru = readU16(buf, at);
+      option.mru = u16be(buf, at);
       return null;
     case LcpOptionType.AsyncControlCharacterMap:
-      option.accm = readU32(buf, at);
+      option.accm = u32be(buf, at);
       return null;
     case LcpOptionType.AuthenticationProtocol:
-      option.authProtocol = readU16(buf, at);
+      option.authProtocol = u16be(buf, at);
       option.authProtocolName = pppProtocolName(option.authProtocol);
       if (option.authProtocol !== PppProtocol.CHAP) return null;
       // RFC 1994 §3: CHAP carries exactly one algorithm octet.
@@ -133,14 +134,14 @@ function readLcpValue(option: LcpOption, buf: Uint8Array, at: number, length: nu
       option.chapAlgorithmName = nameOf(CHAP_ALGORITHM_NAMES, option.chapAlgorithm);
       return null;
     case LcpOptionType.QualityProtocol:
-      option.qualityProtocol = readU16(buf, at);
+      option.qualityProtocol = u16be(buf, at);
       option.qualityProtocolName = pppProtocolName(option.qualityProtocol);
       if (option.qualityProtocol !== PppProtocol.LQR) return null;
       if (length !== 2 + LQR_REPORTING_PERIOD_LENGTH) return `LQR needs a 4-byte Reporting-Period, got ${length - 2}`;
-      option.reportingPeriod = readU32(buf, at + 2);
+      option.reportingPeriod = u32be(buf, at + 2);
       return null;
     case LcpOptionType.MagicNumber:
-      option.magicNumber = readU32(buf, at);
+      option.magicNumber = u32be(buf, at);
       return null;
     case LcpOptionType.Callback:
       option.callbackOperation = buf[at];
@@ -148,7 +149,7 @@ function readLcpValue(option: LcpOption, buf: Uint8Array, at: number, length: nu
       option.callbackMessage = latin1Of(buf, at + 1, length - 1);
       return null;
     case LcpOptionType.MultilinkMrru:
-      option.mrru = readU16(buf, at);
+      option.mrru = u16be(buf, at);
       return null;
     case LcpOptionType.MultilinkEndpointDiscriminator:
       option.endpointClass = buf[at];
