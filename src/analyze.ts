@@ -5,10 +5,12 @@
 import { readCaptureSet } from "./capture/capture-set.js";
 import type { CaptureFileInfo } from "./capture/reader.js";
 import type { CaptureProblem } from "./capture/problems.js";
-import { Frame, isoTime } from "./capture/frame.js";
+import { type Frame, type FrameOrigin, isoTime } from "./capture/frame.js";
 import { Decoder } from "./decode/decoder.js";
 import { DECODE_ERROR_NAMES, PacketKind } from "./decode/packet.js";
-import { REPORT_SCHEMA, type CaptureSummary, type Finding, type FrameRef, type Report, type TrafficCounts } from "./report/schema.js";
+import { SessionTracker, type OrphanFlow } from "./model/tracker.js";
+import { buildLinks, buildSessions, FrameRefs } from "./model/sessions.js";
+import { REPORT_SCHEMA, type CaptureSummary, type Finding, type FrameRef, type Report, type Session, type TrafficCounts } from "./report/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
 
 export interface AnalyzeOptions {
@@ -30,13 +32,19 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
 }
 
 export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions = {}): Promise<Analysis> {
-  const decoder = new Decoder({ pptpPort: options.pptpPort ?? 1723 });
+  const pptpPort = options.pptpPort ?? 1723;
+  const decoder = new Decoder({ pptpPort });
+  const tracker = new SessionTracker(decoder, pptpPort);
+  const captureEnd: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };
   const traffic: TrafficCounts[] = inputs.map(() => ({ pptpControlSegments: 0, grePackets: 0, pppFrames: 0, malformedFrames: 0 }));
   const malformed: Array<Array<{ frameNo: number; what: string }>> = inputs.map(() => []);
 
   const onFrame = (frame: Frame): void => {
+    captureEnd.tsSec = frame.tsSec;
+    captureEnd.tsNsec = frame.tsNsec;
     const kind = decoder.decode(frame);
     if (kind === PacketKind.Other || kind === PacketKind.FragmentHeld) return;
+    tracker.frame(decoder.packet, frame);
     const counts = traffic[frame.fileIndex];
     if (kind === PacketKind.PptpTcp) counts.pptpControlSegments++;
     else if (kind === PacketKind.PppLink) counts.pppFrames++;
@@ -54,8 +62,13 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
   };
 
   const { files, problems } = await readCaptureSet(inputs, onFrame);
-  const several = files.length > 1;
-  const ref = (fileIndex: number, frameNo: number): FrameRef => (several ? { file: files[fileIndex].file, frame: frameNo } : frameNo);
+  const refs = new FrameRefs(
+    files.map((f) => f.file),
+    files.map((f) => f.tsDigits),
+  );
+  const ref = (fileIndex: number, frameNo: number) => refs.ref({ fileIndex, frameNo });
+  const model = tracker.finish();
+  const sessions = buildSessions(model.connections, refs, files.some((f) => f.packets > 0) ? captureEnd : null);
 
   const findings: Finding[] = problems.map((problem) => captureProblemFinding(problem, ref));
   files.forEach((info, i) => {
@@ -74,11 +87,16 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
     });
   });
 
+  for (const orphan of model.orphans) findings.push(unknownCallIdFinding(orphan, refs));
+
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     captures: files.map(captureSummary),
+    sessions,
+    links: buildLinks(model.links, refs),
     findings,
+    summary: summarize(sessions, findings),
   };
   return { report, traffic };
 }
@@ -106,5 +124,32 @@ function captureProblemFinding(problem: CaptureProblem, ref: (fileIndex: number,
     remedy: truncated
       ? "The capture was cut off (capture stopped abruptly, disk full, or copied while still being written). Every complete packet before the cut was analyzed; recapture if the missing part matters."
       : "The capture file is damaged at this point; the packets before it were analyzed. Recapture, or repair the file (e.g. with pcapfix) to see the rest.",
+  };
+}
+
+function unknownCallIdFinding(orphan: OrphanFlow, refs: FrameRefs): Finding {
+  const flow = orphan.flow;
+  return {
+    code: "unknown-call-id",
+    severity: "warning",
+    message:
+      `${flow.packets} GRE packet(s) from ${orphan.from} to ${orphan.to} carry call ID ${orphan.callId}, ` +
+      `which no control connection in the capture set up`,
+    frames: flow.first ? [refs.ref(flow.first), refs.ref(flow.last)] : [],
+    remedy:
+      "If the capture started after the call was set up, capture again from before the client connects (TCP port 1723). " +
+      "Otherwise a NAT or firewall may be rewriting call IDs, or the GRE belongs to another tunnel.",
+  };
+}
+
+function summarize(sessions: Session[], findings: Finding[]): Report["summary"] {
+  const counts: Record<string, number> = {};
+  for (const f of [...findings, ...sessions.flatMap((s) => s.findings)]) counts[f.code] = (counts[f.code] ?? 0) + 1;
+  return {
+    sessions: sessions.length,
+    established: sessions.filter((s) => s.outcome === "established").length,
+    failed: sessions.filter((s) => s.outcome === "failed").length,
+    incomplete: sessions.filter((s) => s.outcome === "incomplete").length,
+    findings: counts,
   };
 }

@@ -44,9 +44,81 @@ export interface TrafficCounts {
   malformedFrames: number;
 }
 
+export interface ControlMessageSummary {
+  frame: FrameRef;
+  time: string;
+  from: "client" | "server";
+  /** RFC 2637 message name, e.g. "Outgoing-Call-Reply". */
+  type: string;
+  /** Result and error codes (RFC 2637 numbers) of the replies that carry them. */
+  result?: number;
+  error?: number;
+}
+
+export interface GreDirectionSummary {
+  packets: number;
+  bytes: number;
+}
+
+export interface Session {
+  id: string;
+  client: string;
+  clientPort: number;
+  /** Server address of the TCP connection the client opened. */
+  dialed: string;
+  /** Every address seen answering for this session (TCP from the server side, SYN-ACK, GRE to the client). */
+  serverAddresses: string[];
+  clientCallId: number | null;
+  serverCallId: number | null;
+  start: string;
+  end: string;
+  firstFrame: FrameRef;
+  lastFrame: FrameRef;
+  outcome: "established" | "failed" | "incomplete";
+  control: { messages: ControlMessageSummary[] };
+  gre: { toServer: GreDirectionSummary; toClient: GreDirectionSummary & { from: string[] } };
+  ppp: PppReport;
+  findings: Finding[];
+}
+
+/** The `ppp` part of a session or link: what the negotiation reached. */
+export interface PppReport {
+  lcp: ProtocolReport;
+  auth: { protocol: string | null; peerName: string | null; result: string; detail: string | null };
+  ccp: ProtocolReport;
+  ipcp: { state: string; client: string | null; server: string | null; dns: string[] };
+}
+
+export interface ProtocolReport {
+  /** opened, failed, incomplete or not-seen. */
+  state: string;
+  /** One line on what happened, e.g. "client request unanswered (3 retransmissions)". */
+  detail: string | null;
+}
+
+export interface Link {
+  kind: "ppp" | "pppoe";
+  linkType: number;
+  /** PPPoE session ID, null for plain PPP. */
+  sessionId: number | null;
+  /** Addresses IPCP assigned to this end of the link (the capturing side) and to the far end; null when not told apart. */
+  local: string | null;
+  peer: string | null;
+  /** Every address IPCP acknowledged on the link. */
+  addresses: string[];
+  /** How the two ends were told apart: capture direction, Ethernet address, or inferred from request/answer pairs. */
+  sides: "direction" | "mac" | "inferred";
+  ppp: PppReport;
+  /** First and last frame of the link. */
+  frames: FrameRef[];
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   tool: { name: string; version: string };
   captures: CaptureSummary[];
+  sessions: Session[];
+  links: Link[];
   findings: Finding[];
+  summary: { sessions: number; established: number; failed: number; incomplete: number; findings: Record<string, number> };
 }

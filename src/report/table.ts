@@ -24,6 +24,41 @@ export function renderTable({ report, traffic }: Analysis): string {
     ]);
   });
   const lines = [captures.toString()];
+  if (report.sessions.length > 0) {
+    const sessions = new Table({
+      head: ["Session", "Client", "Dialed", "Answered from", "Call IDs (client/server)", "LCP", "Auth", "IPCP", "Outcome"],
+      style: { head: [], border: [] },
+    });
+    for (const s of report.sessions) {
+      const answered = [...new Set([...s.serverAddresses, ...s.gre.toClient.from])];
+      sessions.push([
+        s.id,
+        `${s.client}:${s.clientPort}`,
+        s.dialed,
+        answered.join(", ") || "-",
+        `${s.clientCallId ?? "-"} / ${s.serverCallId ?? "-"}`,
+        s.ppp.lcp.state,
+        s.ppp.auth.protocol ? `${s.ppp.auth.protocol} ${s.ppp.auth.result}` : s.ppp.auth.result,
+        s.ppp.ipcp.client || s.ppp.ipcp.server ? `${s.ppp.ipcp.state}: client ${s.ppp.ipcp.client ?? "?"}, server ${s.ppp.ipcp.server ?? "?"}` : s.ppp.ipcp.state,
+        s.outcome,
+      ]);
+    }
+    lines.push("", sessions.toString());
+  }
+  if (report.links.length > 0) {
+    const links = new Table({ head: ["PPP link", "Local", "Peer", "IPCP addresses", "Auth", "Frames"], style: { head: [], border: [] } });
+    for (const l of report.links) {
+      links.push([
+        l.kind === "pppoe" ? `PPPoE session ${l.sessionId}` : `PPP (${linkTypeName(l.linkType)})`,
+        l.local ?? "-",
+        l.peer ?? "-",
+        l.addresses.join(", ") || "-",
+        l.ppp.auth.protocol ? `${l.ppp.auth.protocol} ${l.ppp.auth.result}` : l.ppp.auth.result,
+        l.frames.map(formatFrameRef).join("-"),
+      ]);
+    }
+    lines.push("", links.toString());
+  }
   if (report.findings.length > 0) {
     lines.push("", "Findings:");
     for (const f of report.findings) {

@@ -1,0 +1,301 @@
+/**
+ * A PPTP control connection (TCP to the control port) and the calls set up on it
+ * (RFC 2637 §2): who dialed which address, who answered from where, every control
+ * message, and per call its IDs, results, GRE flows and PPP negotiation.
+ */
+import type { FrameOrigin } from "../capture/frame.js";
+import { PptpMessageType as Msg, type PptpMessage } from "../decode/pptp.js";
+import { GreDirection } from "./gre-flow.js";
+import { PppNegotiation } from "./ppp-negotiation.js";
+
+export type Side = "client" | "server";
+
+/** Control messages kept per connection for the report; more are counted only. */
+export const MAX_MESSAGES_PER_CONNECTION = 200;
+/** Calls per control connection (RFC 2637 allows many; a PNS rarely has more than a few). */
+export const MAX_CALLS_PER_CONNECTION = 64;
+/** Addresses remembered as having answered for one connection. */
+export const MAX_ANSWERING_ADDRESSES = 8;
+/** Outstanding Echo-Requests remembered per connection. */
+export const MAX_PENDING_ECHOES = 16;
+
+export interface ControlMessage {
+  origin: FrameOrigin;
+  from: Side;
+  type: number;
+  name: string;
+  /** Result and error codes of the replies that carry them (RFC 2637 numbers). */
+  result?: number;
+  error?: number;
+  cause?: number;
+  callId?: number;
+  peerCallId?: number;
+}
+
+/** A TCP flag event on the control connection. */
+export interface TcpEvent {
+  origin: FrameOrigin;
+  from: Side;
+  /** Source address of the segment. */
+  address: string;
+}
+
+export interface CallReply {
+  origin: FrameOrigin;
+  result: number;
+  error: number;
+  cause: number;
+}
+
+export class Call {
+  direction: "outgoing" | "incoming";
+  /** The PNS's (client's) and the PAC's (server's) call IDs; null until a message names them. */
+  clientCallId: number | null = null;
+  serverCallId: number | null = null;
+  request: FrameOrigin | null = null;
+  reply: CallReply | null = null;
+  /** Incoming-Call-Connected. */
+  connected: FrameOrigin | null = null;
+  /** Set-Link-Info messages: the call ID each named and the ACCMs. */
+  readonly setLinkInfo: Array<{ origin: FrameOrigin; peerCallId: number; sendAccm: number; receiveAccm: number }> = [];
+  clear: FrameOrigin | null = null;
+  disconnect: (CallReply & { statistics: string }) | null = null;
+  /** WAN-Error-Notify counters, summed. */
+  wanErrors = { messages: 0, crc: 0, framing: 0, hardwareOverruns: 0, bufferOverruns: 0, timeouts: 0, alignment: 0 };
+  readonly toServer = new GreDirection();
+  readonly toClient = new GreDirection();
+  readonly ppp = new PppNegotiation();
+  /** Phone number (outgoing) or dialed/dialing numbers (incoming), as sent. */
+  phoneNumber = "";
+
+  constructor(
+    direction: "outgoing" | "incoming",
+    readonly connection: ControlConnection,
+    readonly index: number,
+  ) {
+    this.direction = direction;
+  }
+
+  /** The call was answered with success (Outgoing-Call-Reply 1 connected, Incoming-Call-Reply 1 connect). */
+  get accepted(): boolean {
+    return this.reply !== null && this.reply.result === 1;
+  }
+}
+
+export class ControlConnection {
+  readonly calls: Call[] = [];
+  callsOmitted = 0;
+  readonly messages: ControlMessage[] = [];
+  messagesOmitted = 0;
+  /** Client SYNs (first and retransmissions), the SYN-ACKs that answered them, FINs and RSTs. */
+  readonly syns: FrameOrigin[] = [];
+  readonly synAcks: TcpEvent[] = [];
+  readonly fins: TcpEvent[] = [];
+  readonly resets: TcpEvent[] = [];
+  clientIsn = -1;
+  /** Every address that answered: the server side's segments, SYN-ACKs, GRE towards the client. */
+  readonly answeringAddresses: string[] = [];
+  /** Start-Control-Connection-Request/Reply facts. */
+  clientHost = "";
+  clientVendor = "";
+  serverHost = "";
+  serverVendor = "";
+  startReply: CallReply | null = null;
+  stopRequest: (FrameOrigin & { from: Side; reason: number }) | null = null;
+  stopReply: FrameOrigin | null = null;
+  /** PPTP Echo-Requests without a reply yet, by identifier. */
+  readonly pendingEchoes: Array<{ identifier: number; origin: FrameOrigin; from: Side }> = [];
+  unansweredEchoes = 0;
+  readonly unansweredEchoFrames: FrameOrigin[] = [];
+  answeredEchoes = 0;
+  /** Control messages or bytes that could not be decoded. */
+  readonly malformed: Array<{ origin: FrameOrigin; reason: string }> = [];
+  malformedOmitted = 0;
+  /** Bytes never seen in the control stream (lost before the capture point). */
+  gapBytes = 0;
+  first: FrameOrigin;
+  last: FrameOrigin;
+  /** Set when the capture shows no SYN: it starts in the middle of the connection. */
+  startedMidway = false;
+
+  constructor(
+    readonly client: string,
+    readonly clientPort: number,
+    /** The address the client's TCP connection went to. */
+    readonly dialed: string,
+    readonly serverPort: number,
+    readonly index: number,
+    origin: FrameOrigin,
+  ) {
+    this.first = origin;
+    this.last = origin;
+  }
+
+  noteAnswer(address: string): void {
+    if (!this.answeringAddresses.includes(address) && this.answeringAddresses.length < MAX_ANSWERING_ADDRESSES) {
+      this.answeringAddresses.push(address);
+    }
+  }
+
+  /** One decoded control message from one side. */
+  message(message: PptpMessage, from: Side, origin: FrameOrigin): void {
+    const record: ControlMessage = { origin, from, type: message.type, name: message.name };
+    switch (message.type) {
+      case Msg.StartControlConnectionRequest:
+        this.clientHost = message.hostName;
+        this.clientVendor = message.vendor;
+        break;
+      case Msg.StartControlConnectionReply:
+        this.serverHost = message.hostName;
+        this.serverVendor = message.vendor;
+        this.startReply = { origin, result: message.resultCode, error: message.errorCode, cause: 0 };
+        record.result = message.resultCode;
+        record.error = message.errorCode;
+        break;
+      case Msg.StopControlConnectionRequest:
+        this.stopRequest = { ...origin, from, reason: message.reason };
+        break;
+      case Msg.StopControlConnectionReply:
+        this.stopReply = origin;
+        record.result = message.resultCode;
+        record.error = message.errorCode;
+        break;
+      case Msg.EchoRequest:
+        if (this.pendingEchoes.length >= MAX_PENDING_ECHOES) this.expireEcho(this.pendingEchoes.shift()!);
+        this.pendingEchoes.push({ identifier: message.identifier, origin, from });
+        break;
+      case Msg.EchoReply: {
+        const i = this.pendingEchoes.findIndex((e) => e.identifier === message.identifier && e.from !== from);
+        if (i >= 0) {
+          this.pendingEchoes.splice(i, 1);
+          this.answeredEchoes++;
+        }
+        record.result = message.resultCode;
+        record.error = message.errorCode;
+        break;
+      }
+      case Msg.OutgoingCallRequest: {
+        const call = this.newCall("outgoing");
+        if (call) {
+          call.clientCallId = message.callId;
+          call.request = origin;
+          call.phoneNumber = message.phoneNumber;
+        }
+        record.callId = message.callId;
+        break;
+      }
+      case Msg.OutgoingCallReply: {
+        // RFC 2637 §2.8: the reply's peer call ID is the request's call ID
+        const call = this.findCall((c) => c.direction === "outgoing" && c.clientCallId === message.peerCallId && c.reply === null) ??
+          this.newCall("outgoing", message.peerCallId);
+        if (call) {
+          call.serverCallId = message.callId;
+          call.reply = { origin, result: message.resultCode, error: message.errorCode, cause: message.causeCode };
+        }
+        Object.assign(record, { result: message.resultCode, error: message.errorCode, cause: message.causeCode, callId: message.callId, peerCallId: message.peerCallId });
+        break;
+      }
+      case Msg.IncomingCallRequest: {
+        // sent by the PAC (server): its call ID is the server's
+        const call = this.newCall("incoming");
+        if (call) {
+          call.serverCallId = message.callId;
+          call.request = origin;
+          call.phoneNumber = message.dialingNumber;
+        }
+        record.callId = message.callId;
+        break;
+      }
+      case Msg.IncomingCallReply: {
+        const call = this.findCall((c) => c.direction === "incoming" && c.serverCallId === message.peerCallId && c.reply === null) ??
+          this.newCall("incoming", undefined, message.peerCallId);
+        if (call) {
+          call.clientCallId = message.callId;
+          call.reply = { origin, result: message.resultCode, error: message.errorCode, cause: 0 };
+        }
+        Object.assign(record, { result: message.resultCode, error: message.errorCode, callId: message.callId, peerCallId: message.peerCallId });
+        break;
+      }
+      case Msg.IncomingCallConnected: {
+        const call = this.findCall((c) => c.direction === "incoming" && c.clientCallId === message.peerCallId);
+        if (call) call.connected = origin;
+        record.peerCallId = message.peerCallId;
+        break;
+      }
+      case Msg.CallClearRequest: {
+        // sent by the PNS (client) with its own call ID
+        const call = this.findCall((c) => c.clientCallId === message.callId);
+        if (call) call.clear = origin;
+        record.callId = message.callId;
+        break;
+      }
+      case Msg.CallDisconnectNotify: {
+        // sent by the PAC (server) with its own call ID
+        const call = this.findCall((c) => c.serverCallId === message.callId);
+        if (call) call.disconnect = { origin, result: message.resultCode, error: message.errorCode, cause: message.causeCode, statistics: message.callStatistics };
+        Object.assign(record, { result: message.resultCode, error: message.errorCode, cause: message.causeCode, callId: message.callId });
+        break;
+      }
+      case Msg.WanErrorNotify: {
+        const call = this.findCall((c) => c.clientCallId === message.peerCallId);
+        if (call) {
+          const w = call.wanErrors;
+          w.messages++;
+          w.crc += message.crcErrors;
+          w.framing += message.framingErrors;
+          w.hardwareOverruns += message.hardwareOverruns;
+          w.bufferOverruns += message.bufferOverruns;
+          w.timeouts += message.timeoutErrors;
+          w.alignment += message.alignmentErrors;
+        }
+        record.peerCallId = message.peerCallId;
+        break;
+      }
+      case Msg.SetLinkInfo: {
+        // PNS to PAC names the PAC's call ID; PAC to PNS (some implementations) the PNS's
+        const named = message.peerCallId;
+        const call =
+          this.findCall((c) => (from === "client" ? c.serverCallId : c.clientCallId) === named) ??
+          (this.calls.length === 1 ? this.calls[0] : undefined);
+        call?.setLinkInfo.push({ origin, peerCallId: named, sendAccm: message.sendAccm, receiveAccm: message.receiveAccm });
+        record.peerCallId = named;
+        break;
+      }
+    }
+    if (this.messages.length < MAX_MESSAGES_PER_CONNECTION) this.messages.push(record);
+    else this.messagesOmitted++;
+  }
+
+  malformedMessage(reason: string, origin: FrameOrigin): void {
+    if (this.malformed.length < MAX_MESSAGES_PER_CONNECTION) this.malformed.push({ origin, reason });
+    else this.malformedOmitted++;
+  }
+
+  /** End of capture: Echo-Requests still waiting were never answered. */
+  finish(): void {
+    for (const echo of this.pendingEchoes.splice(0)) this.expireEcho(echo);
+  }
+
+  private expireEcho(echo: { origin: FrameOrigin }): void {
+    this.unansweredEchoes++;
+    if (this.unansweredEchoFrames.length < MAX_PENDING_ECHOES) this.unansweredEchoFrames.push(echo.origin);
+  }
+
+  private findCall(test: (call: Call) => boolean): Call | undefined {
+    for (let i = this.calls.length - 1; i >= 0; i--) if (test(this.calls[i])) return this.calls[i];
+    return undefined;
+  }
+
+  /** A new call (capped); IDs given when the capture shows the reply without its request. */
+  private newCall(direction: "outgoing" | "incoming", clientCallId?: number, serverCallId?: number): Call | undefined {
+    if (this.calls.length >= MAX_CALLS_PER_CONNECTION) {
+      this.callsOmitted++;
+      return undefined;
+    }
+    const call = new Call(direction, this, this.calls.length);
+    if (clientCallId !== undefined) call.clientCallId = clientCallId;
+    if (serverCallId !== undefined) call.serverCallId = serverCallId;
+    this.calls.push(call);
+    return call;
+  }
+}

@@ -1,0 +1,1407 @@
+/**
+ * PPP negotiation on one link, per direction: the option negotiation of LCP, IPCP, CCP
+ * and IPV6CP (RFC 1661 §4 automaton, reduced to what a capture can show), the
+ * authentication (PAP, CHAP and its Microsoft dialects, EAP), LCP echoes, and counts of
+ * the data that flowed. The session model hands in every PPP frame of the link with the
+ * side that sent it; summary() gives the facts the diagnosis rules read and the report
+ * prints as `ppp`. Facts only: nothing here decides whether something is a problem.
+ *
+ * Data frames are the hot path: they only bump counters. Control packets are rare and
+ * are decoded (allocation is fine there); everything kept is copied out of the frame.
+ *
+ * PppSummary, in short (every FrameOrigin is evidence a finding can cite):
+ *
+ *   lcp      NegotiationSummary + authRequested (option 3 per side and how the peer
+ *            answered), mru, magic (looped link), compression (PFC/ACFC), echo per
+ *            requester, protocolRejects, identification texts
+ *   auth     the authentication the server asked of the client: protocol, peer name,
+ *            result, detail (MS-CHAP "E=691 ..." parsed), frames
+ *   authOfServer  the reverse (two-way CHAP on router links); usually "not-seen"
+ *   ccp      NegotiationSummary + mppe (bits requested, suggested, acked per side)
+ *   ipcp     NegotiationSummary + client/server address, who assigned which, DNS, NBNS
+ *   ipv6cp   NegotiationSummary + interface identifiers
+ *   data     data frames per direction; otherProtocols: control protocols not followed
+ *   malformed  control packets that did not decode cleanly
+ *
+ * A NegotiationSummary holds each side's Configure-Requests and the peer's answers
+ * (`directions`), an event log of the control packets, and a `state`:
+ *   "opened"     each side's last Configure-Request was Acked (and no Terminate of this
+ *                protocol since; an NCP stays "opened" when LCP goes down after it)
+ *   "closed"     it was opened, then a Terminate-Request ended it
+ *   "failed"     see `failure.reason`: "protocol-rejected" (LCP Protocol-Reject from the
+ *                peer), "auth-refused" (LCP only: the peer Nak'd or Rejected the
+ *                authentication protocol), "terminated" (before opening), "nak-loop" /
+ *                "reject-loop" (the same option refused NAK_LOOP_THRESHOLD times since
+ *                the last Ack), "unanswered" (MAX_CONFIGURE requests in a row without an
+ *                answer: the sender gives up, RFC 1661 §4.6), "ignored" (a request
+ *                re-sent and still unanswered while the peer went on sending other
+ *                frames after it)
+ *   "incomplete" started, but the capture ends (or began) before any of the above
+ *   "not-seen"   no packet of the protocol
+ */
+import type { FrameOrigin } from "../capture/frame.js";
+import { type CcpOption, CcpOptionType, MppeBit } from "../decode/ppp/ccp.js";
+import { ChapCode, type MsChapFailure } from "../decode/ppp/chap.js";
+import { CONTROL_HEADER_LENGTH, type ControlPacket, ControlCode } from "../decode/ppp/control-packet.js";
+import { hexOf } from "../decode/ppp/bytes.js";
+import { type PppControlPacket, decodePppControl } from "../decode/ppp/decode.js";
+import { EapCode, EapType } from "../decode/ppp/eap.js";
+import { type IpcpOption, IpcpOptionType } from "../decode/ppp/ipcp.js";
+import type { Ipv6cpOption } from "../decode/ppp/ipv6cp.js";
+import { type LcpOption, LcpOptionType } from "../decode/ppp/lcp.js";
+import { PapCode } from "../decode/ppp/pap.js";
+import { PppProtocol, pppProtocolName } from "../decode/ppp/protocols.js";
+
+export type PppSide = "client" | "server";
+/** Where and when a PPP frame was seen (the model passes its frame origin). */
+export type PppFrameOrigin = FrameOrigin;
+
+/** Default of `maxEventsPerProtocol`: control packets logged per protocol; more are counted. */
+export const MAX_NEGOTIATION_EVENTS = 64;
+/** Frames listed per fact (unanswered echoes, Nak'd options, malformed packets...); more are counted. */
+export const MAX_FRAMES_LISTED = 8;
+/** Distinct protocols counted by number (data, or control protocols not followed); more are lumped together. */
+export const MAX_PROTOCOLS_LISTED = 16;
+/** RFC 1661 §4.6 Max-Failure (default 5): Naks of one option after which the sender stops asking. */
+export const NAK_LOOP_THRESHOLD = 5;
+/** RFC 1661 §4.6 Max-Configure (default 10): unanswered Configure-Requests after which the sender gives up. */
+export const MAX_CONFIGURE = 10;
+/** Protocol numbers below this are network-layer data (RFC 1661 §2: 0x0***-0x7***); from it on, control. */
+const FIRST_CONTROL_PROTOCOL = 0x8000;
+/** Addresses that mean "none, please assign one" in IPCP and RFC 1877 options (RFC 1332 §3.3). */
+const UNSPECIFIED_ADDRESS = "0.0.0.0";
+
+const SIDES: readonly PppSide[] = ["client", "server"];
+const CLIENT = 0;
+const SERVER = 1;
+
+// ---------------------------------------------------------------------------------------
+// Summary types (plain JSON-serializable objects)
+
+/**
+ * How the peer answered a Configure-Request (RFC 1661 §5.2-5.4); a Terminate-Ack means
+ * the peer's protocol is closed (RFC 1661 §4.1 state table, action "sta").
+ */
+export type AnswerKind = "ack" | "nak" | "reject" | "terminate-ack";
+export type NegotiationState = "opened" | "closed" | "failed" | "incomplete" | "not-seen";
+export type FailureReason =
+  "protocol-rejected" | "auth-refused" | "terminated" | "nak-loop" | "reject-loop" | "unanswered" | "ignored";
+
+/** One configuration option, its value as readable text (hex when we have no reading of it). */
+export interface OptionFact {
+  type: number;
+  name: string;
+  value: string;
+  malformed?: string;
+}
+
+/** How often the peer Nak'd (or Rejected) one option type of this side. */
+export interface OptionTally {
+  type: number;
+  name: string;
+  count: number;
+  /** Since this side's last Acked request: what the loop reasons count. */
+  sinceAck: number;
+  /** The value in the peer's last Nak (its suggestion) or Reject. */
+  last: string;
+  lastFrame: FrameOrigin;
+  frames: FrameOrigin[];
+}
+
+/** The Configure-Requests one side sent and the peer's answers. */
+export interface DirectionSummary {
+  /** Configure-Request frames sent, retransmissions included. */
+  requests: number;
+  /** Re-sends of a still-unanswered request (same identifier or same options). */
+  retransmissions: number;
+  /** Requests (with their retransmissions) that the peer never answered. */
+  unanswered: number;
+  /** Configure-Request frames since the peer last answered (what Max-Configure counts). */
+  requestsSinceAnswer: number;
+  /** The last request is unanswered and the peer sent PPP frames after its first transmission. */
+  peerActiveAfter: boolean;
+  firstRequest: FrameOrigin | null;
+  lastRequest: FrameOrigin | null;
+  /** The answer to the last request. */
+  lastAnswer: AnswerKind | "none" | "not-seen";
+  lastAnswerFrame: FrameOrigin | null;
+  /** The last Acked request: its options, the request and the Ack. */
+  acked: { options: OptionFact[]; request: FrameOrigin; ack: FrameOrigin } | null;
+  naks: OptionTally[];
+  rejects: OptionTally[];
+  /** Acks/Naks/Rejects whose identifier matches no request of this side (RFC 1661 §5.2: discarded). */
+  unmatchedAnswers: number;
+}
+
+/** One control packet in the order seen. */
+export interface NegotiationEvent {
+  frame: FrameOrigin;
+  from: PppSide;
+  code: string;
+  identifier: number;
+  options?: OptionFact[];
+  /** Terminate-Request/Ack text. */
+  text?: string;
+  /** Protocol-Reject: the protocol the sender does not run. */
+  rejectedProtocol?: string;
+  /** Code-Reject: the code of the rejected packet. */
+  rejectedCode?: number;
+  retransmission?: boolean;
+}
+
+export interface TerminateFact {
+  from: PppSide;
+  /** The data of the Terminate-Request as text (e.g. "MPPE required but not available"). */
+  text: string;
+  frame: FrameOrigin;
+  /** The peer's Terminate-Ack, null when none. */
+  ack: FrameOrigin | null;
+}
+
+export interface NegotiationFailure {
+  reason: FailureReason;
+  /**
+   * The side that rejected, refused or terminated; for "unanswered" and "ignored" the
+   * side whose requests went unanswered.
+   */
+  side: PppSide;
+  /** Terminate text, the option refused in a loop, the authentication protocol refused. */
+  detail: string | null;
+  frames: FrameOrigin[];
+}
+
+export interface NegotiationSummary {
+  state: NegotiationState;
+  failure: NegotiationFailure | null;
+  /** The Ack that completed the (last) opening. */
+  opened: FrameOrigin | null;
+  /** Each side's Configure-Requests and the peer's answers to them. */
+  directions: { client: DirectionSummary; server: DirectionSummary };
+  /** The last Terminate-Request. */
+  terminate: TerminateFact | null;
+  terminations: number;
+  /** The peer's LCP Protocol-Reject of this protocol: `by` is the side that rejected it. */
+  protocolRejected: { by: PppSide; frame: FrameOrigin } | null;
+  codeRejects: { from: PppSide; code: number; frame: FrameOrigin }[];
+  events: NegotiationEvent[];
+  /** Events not listed (beyond the limit). */
+  eventsOmitted: number;
+  truncated: boolean;
+}
+
+/** LCP option 3 of one side (the authenticator) and the peer's answers. */
+export interface AuthRequestFacts {
+  /** Protocols asked for, in order, e.g. ["MS-CHAPv2", "MS-CHAP"]. */
+  asked: string[];
+  /** The protocol in the last request carrying option 3, and that request. */
+  requested: string;
+  request: FrameOrigin;
+  /** "pending": not Acked, and the peer's answers so far concerned other options. */
+  answer: "acked" | "naked" | "rejected" | "pending";
+  answerFrame: FrameOrigin | null;
+  /** What the peer suggested instead in Naks of option 3, in order. */
+  suggested: string[];
+  /** The protocol in the last Acked request: what the link authenticates with. */
+  acked: string | null;
+}
+
+export interface UnansweredEcho {
+  frame: FrameOrigin;
+  /** The peer sent PPP frames after this Echo-Request. */
+  peerActiveAfter: boolean;
+  /** Seconds from the request to the last PPP frame of the link. */
+  secondsToLinkEnd: number;
+}
+
+/** LCP Echo-Requests one side sent (RFC 1661 §5.8) and the peer's Echo-Replies. */
+export interface EchoFacts {
+  requests: number;
+  replies: number;
+  unanswered: number;
+  unansweredFrames: UnansweredEcho[];
+  /** Replies whose identifier matches no pending request. */
+  unmatchedReplies: number;
+}
+
+export interface LcpSummary extends NegotiationSummary {
+  authRequested: { client: AuthRequestFacts | null; server: AuthRequestFacts | null };
+  /** MRU each side asked to receive, from its Acked request (null: not negotiated, 1500 by RFC 1661 §6.1). */
+  mru: { client: number | null; server: number | null };
+  /** Magic numbers of each side's last request; equal ones mean a looped-back link (RFC 1661 §6.4). */
+  magic: { client: number | null; server: number | null; looped: boolean };
+  /** Protocol-Field / Address-and-Control-Field Compression each side's Acked request asked for. */
+  compression: { client: { pfc: boolean; acfc: boolean }; server: { pfc: boolean; acfc: boolean } };
+  echo: { client: EchoFacts; server: EchoFacts };
+  protocolRejects: { from: PppSide; protocol: number; name: string; frame: FrameOrigin }[];
+  protocolRejectsOmitted: number;
+  /** Identification texts (RFC 1570 §2), e.g. Windows sends its RAS version and host name. */
+  identification: { from: PppSide; text: string; frame: FrameOrigin }[];
+}
+
+export type AuthResult = "success" | "failure" | "none" | "not-seen";
+
+export interface AuthResultDetail {
+  frame: FrameOrigin;
+  /** The authenticator's text (PAP message, CHAP Success/Failure message); null for EAP, which has none. */
+  text: string | null;
+  /** An MS-CHAP Failure "E=691 R=0 C=... V=3 M=..." parsed (RFC 2433 §6, RFC 2759 §6). */
+  msChapFailure: MsChapFailure | null;
+}
+
+export interface AuthSummary {
+  authenticator: PppSide;
+  /**
+   * "PAP", "CHAP-MD5", "MS-CHAP", "MS-CHAPv2", "CHAP" (algorithm unknown), "EAP": from
+   * the packets, else from the option LCP Acked; null when neither.
+   */
+  protocol: string | null;
+  /** EAP: the method the authenticator asked for after Identity (e.g. "MD5-Challenge"). */
+  eapMethod: string | null;
+  /** PAP Peer-ID, CHAP Response name, EAP Identity. */
+  peerName: string | null;
+  /** CHAP Challenge name. */
+  authenticatorName: string | null;
+  /** The last result; "none" when packets were seen but no result, "not-seen" when no packet. */
+  result: AuthResult;
+  /** The last result's detail. */
+  detail: AuthResultDetail | null;
+  successes: number;
+  failures: number;
+  frames: { challenge: FrameOrigin[]; response: FrameOrigin[]; result: FrameOrigin[] };
+  truncated: boolean;
+}
+
+/** An MPPE/MPPC supported-bits word (RFC 3078 §2.1). */
+export interface MppeWord {
+  bits: number;
+  hex: string;
+  names: string[];
+}
+
+export interface MppeSideFacts {
+  /** Option 18 in this side's last request that carried it. */
+  requested: MppeWord | null;
+  /** The peer's last Nak of option 18: the bits it wants instead. */
+  suggested: MppeWord | null;
+  /** Option 18 in this side's Acked request. */
+  acked: MppeWord | null;
+  /** The peer's Configure-Reject of option 18. */
+  rejected: FrameOrigin | null;
+}
+
+export interface CcpSummary extends NegotiationSummary {
+  mppe: {
+    client: MppeSideFacts;
+    server: MppeSideFacts;
+    /** The word both sides' Acked requests carry, when they are the same. */
+    agreed: MppeWord | null;
+    /** Both sides requested MPPE and their encryption bits (M, S, L) have none in common. */
+    encryptionMismatch: boolean;
+  };
+  resetRequests: number;
+}
+
+export interface AddressAssignment {
+  /** Whose address. */
+  side: PppSide;
+  address: string;
+  /** The peer when its Nak suggested the address, else the side itself. */
+  assignedBy: PppSide;
+  /** The Nak that suggested it, null when the side chose it. */
+  nak: FrameOrigin | null;
+  request: FrameOrigin;
+  ack: FrameOrigin;
+  /** The address the side asked for first (0.0.0.0: "assign me one", RFC 1332 §3.3). */
+  firstRequested: string | null;
+}
+
+export interface IpcpSummary extends NegotiationSummary {
+  /** The address in the client's (server's) Acked request: the address it ends up with. */
+  client: string | null;
+  server: string | null;
+  assigned: AddressAssignment[];
+  /** RFC 1877 DNS (129, 131) and NBNS (130, 132) addresses: Acked, else suggested by Nak. */
+  dns: string[];
+  nbns: string[];
+  /** The peer's Configure-Reject of the side's IP-Address option. */
+  addressRejected: { client: FrameOrigin | null; server: FrameOrigin | null };
+}
+
+export interface Ipv6cpSummary extends NegotiationSummary {
+  /** Interface identifiers in each side's Acked request. */
+  client: string | null;
+  server: string | null;
+}
+
+export interface DataSummary {
+  frames: number;
+  /** Bytes of the PPP information fields. */
+  bytes: number;
+  first: FrameOrigin | null;
+  last: FrameOrigin | null;
+  byProtocol: { protocol: number; name: string; frames: number }[];
+  /** Frames of protocols beyond MAX_PROTOCOLS_LISTED. */
+  otherFrames: number;
+}
+
+export interface OtherProtocolSummary {
+  protocol: number;
+  name: string;
+  client: number;
+  server: number;
+  first: FrameOrigin;
+}
+
+export interface MalformedPacket {
+  frame: FrameOrigin;
+  from: PppSide;
+  protocol: string;
+  reason: string;
+}
+
+export interface PppSummary {
+  lcp: LcpSummary;
+  auth: AuthSummary;
+  authOfServer: AuthSummary;
+  ccp: CcpSummary;
+  ipcp: IpcpSummary;
+  ipv6cp: Ipv6cpSummary;
+  data: { client: DataSummary; server: DataSummary };
+  otherProtocols: OtherProtocolSummary[];
+  otherProtocolFramesOmitted: number;
+  malformed: { count: number; packets: MalformedPacket[]; truncated: boolean };
+}
+
+// ---------------------------------------------------------------------------------------
+// Options
+
+/** Every protocol's option fields in one type: each decoded option has a subset. */
+type AnyOption = LcpOption & IpcpOption & CcpOption & Ipv6cpOption;
+type NegotiationPacket = ControlPacket<string, AnyOption>;
+
+/** Names of the authentication protocols; CHAP by its LCP algorithm octet (RFC 1994 §3, RFC 2433, RFC 2759). */
+const CHAP_DIALECTS: Readonly<Record<number, string>> = { 5: "CHAP-MD5", 0x80: "MS-CHAP", 0x81: "MS-CHAPv2" };
+
+function authProtocolName(protocol: number, chapAlgorithm: number | null): string {
+  switch (protocol) {
+    case PppProtocol.PAP:
+      return "PAP";
+    case PppProtocol.EAP:
+      return "EAP";
+    case PppProtocol.CHAP:
+      if (chapAlgorithm === null || chapAlgorithm < 0) return "CHAP";
+      return CHAP_DIALECTS[chapAlgorithm] ?? `CHAP (algorithm ${chapAlgorithm})`;
+    default:
+      return pppProtocolName(protocol);
+  }
+}
+
+const hex32 = (value: number): string => `0x${value.toString(16).padStart(8, "0")}`;
+
+function mppeWord(option: AnyOption): MppeWord | null {
+  if (option.supportedBits === undefined) return null;
+  return { bits: option.supportedBits, hex: hex32(option.supportedBits), names: [...(option.supportedBitNames ?? [])] };
+}
+
+/** The option's value as readable text; hex when the value is damaged or has no reading. */
+function optionValueText(o: AnyOption): string {
+  if (o.malformed !== null) return o.value;
+  if (o.mru !== undefined) return String(o.mru);
+  if (o.mrru !== undefined) return String(o.mrru);
+  if (o.accm !== undefined) return hex32(o.accm);
+  if (o.authProtocol !== undefined) return authProtocolName(o.authProtocol, o.chapAlgorithm ?? null);
+  if (o.magicNumber !== undefined) return hex32(o.magicNumber);
+  if (o.callbackOperationName !== undefined) return o.callbackOperationName;
+  if (o.address !== undefined) return o.address;
+  if (o.sourceAddress !== undefined) return `${o.sourceAddress} ${o.destinationAddress}`;
+  if (o.compressionProtocolName !== undefined) return o.compressionProtocolName;
+  if (o.supportedBits !== undefined) return `${hex32(o.supportedBits)} (${(o.supportedBitNames ?? []).join(", ")})`;
+  if (o.interfaceIdentifier !== undefined) return o.interfaceIdentifier;
+  return o.value;
+}
+
+function optionFact(o: AnyOption): OptionFact {
+  const fact: OptionFact = { type: o.type, name: o.name, value: optionValueText(o) };
+  if (o.malformed !== null) fact.malformed = o.malformed;
+  return fact;
+}
+
+const findOption = (options: readonly AnyOption[], type: number): AnyOption | undefined =>
+  options.find((o) => o.type === type && o.malformed === null);
+
+/** Appends while the list is below `limit`; false when the item was left out. */
+function pushBounded<T>(list: T[], item: T, limit: number): boolean {
+  if (list.length >= limit) return false;
+  list.push(item);
+  return true;
+}
+
+const copyOrigin = (o: FrameOrigin): FrameOrigin => ({
+  fileIndex: o.fileIndex,
+  frameNo: o.frameNo,
+  tsSec: o.tsSec,
+  tsNsec: o.tsNsec,
+});
+const seconds = (o: FrameOrigin): number => o.tsSec + o.tsNsec / 1e9;
+
+// ---------------------------------------------------------------------------------------
+// One control protocol: the requests of each side and the answers to them
+
+interface Exchange {
+  identifier: number;
+  /** The options field as hex: a re-send with the same options is a retransmission. */
+  optionsHex: string;
+  options: AnyOption[];
+  /** The first transmission and the latest (re)transmission, with their sequence numbers on the link. */
+  first: FrameOrigin;
+  firstSeq: number;
+  last: FrameOrigin;
+  lastSeq: number;
+  answer: AnswerKind | null;
+  answerFrame: FrameOrigin | null;
+  answerOptions: AnyOption[];
+}
+
+/** OptionTally plus the option as decoded (the report gets its text). */
+interface Tally extends OptionTally {
+  lastOption: AnyOption;
+}
+
+/** The Configure-Requests of one side of one protocol. */
+class Direction {
+  requests = 0;
+  retransmissions = 0;
+  /** Exchanges superseded by a new request without having been answered. */
+  supersededUnanswered = 0;
+  requestsSinceAnswer = 0;
+  first: FrameOrigin | null = null;
+  /** Options of the first request (what the side wanted before any Nak). */
+  firstOptions: AnyOption[] = [];
+  /** The last value requested per option type (one octet: at most 256 entries). */
+  readonly requested = new Map<number, AnyOption>();
+  current: Exchange | null = null;
+  /** Identifiers are one octet, so at most 256 entries. */
+  readonly byIdentifier = new Map<number, Exchange>();
+  acked: Exchange | null = null;
+  /** Keyed by option type: one octet, at most 256 entries. */
+  readonly naks = new Map<number, Tally>();
+  readonly rejects = new Map<number, Tally>();
+  unmatchedAnswers = 0;
+
+  /** A Configure-Request; returns true when it re-sends the current unanswered one. */
+  request(packet: NegotiationPacket, optionsHex: string, origin: FrameOrigin, seq: number): boolean {
+    this.requests++;
+    this.requestsSinceAnswer++;
+    if (this.first === null) {
+      this.first = copyOrigin(origin);
+      this.firstOptions = packet.options;
+    }
+    for (const option of packet.options) if (option.malformed === null) this.requested.set(option.type, option);
+    const current = this.current;
+    if (
+      current !== null &&
+      current.answer === null &&
+      (current.identifier === packet.identifier || current.optionsHex === optionsHex)
+    ) {
+      this.retransmissions++;
+      current.identifier = packet.identifier;
+      current.optionsHex = optionsHex;
+      current.options = packet.options;
+      current.last = copyOrigin(origin);
+      current.lastSeq = seq;
+      this.byIdentifier.set(packet.identifier, current);
+      return true;
+    }
+    if (current !== null && current.answer === null) this.supersededUnanswered++;
+    const frame = copyOrigin(origin);
+    this.current = {
+      identifier: packet.identifier,
+      optionsHex,
+      options: packet.options,
+      first: frame,
+      firstSeq: seq,
+      last: frame,
+      lastSeq: seq,
+      answer: null,
+      answerFrame: null,
+      answerOptions: [],
+    };
+    this.byIdentifier.set(packet.identifier, this.current);
+    return false;
+  }
+
+  /** The peer's Ack/Nak/Reject/Terminate-Ack of the request with this identifier; null when none matches. */
+  answer(kind: AnswerKind, identifier: number, options: AnyOption[], origin: FrameOrigin): Exchange | null {
+    const exchange = this.byIdentifier.get(identifier);
+    if (exchange === undefined) {
+      this.unmatchedAnswers++;
+      return null;
+    }
+    this.requestsSinceAnswer = 0;
+    if (exchange.answer !== null) return null; // a duplicate answer changes nothing
+    exchange.answer = kind;
+    exchange.answerFrame = copyOrigin(origin);
+    exchange.answerOptions = options;
+    if (kind === "ack") {
+      this.acked = exchange;
+      for (const tally of this.naks.values()) tally.sinceAck = 0;
+      for (const tally of this.rejects.values()) tally.sinceAck = 0;
+    } else if (kind === "nak" || kind === "reject") {
+      const tallies = kind === "nak" ? this.naks : this.rejects;
+      for (const option of options) tallyOption(tallies, option, exchange.answerFrame);
+    }
+    return exchange;
+  }
+
+  summary(peerLastSeq: number): DirectionSummary {
+    const current = this.current;
+    const pending = current !== null && current.answer === null;
+    return {
+      requests: this.requests,
+      retransmissions: this.retransmissions,
+      unanswered: this.supersededUnanswered + (pending ? 1 : 0),
+      requestsSinceAnswer: this.requestsSinceAnswer,
+      peerActiveAfter: pending && peerLastSeq > current.firstSeq,
+      firstRequest: this.first,
+      lastRequest: current?.last ?? null,
+      lastAnswer: current === null ? "not-seen" : (current.answer ?? "none"),
+      lastAnswerFrame: current?.answerFrame ?? null,
+      acked:
+        this.acked === null || this.acked.answerFrame === null
+          ? null
+          : { options: this.acked.options.map(optionFact), request: this.acked.last, ack: this.acked.answerFrame },
+      naks: [...this.naks.values()].map(tallySummary),
+      rejects: [...this.rejects.values()].map(tallySummary),
+      unmatchedAnswers: this.unmatchedAnswers,
+    };
+  }
+}
+
+function tallyOption(tallies: Map<number, Tally>, option: AnyOption, frame: FrameOrigin): void {
+  const value = optionValueText(option);
+  const tally = tallies.get(option.type);
+  if (tally === undefined) {
+    tallies.set(option.type, {
+      type: option.type,
+      name: option.name,
+      count: 1,
+      sinceAck: 1,
+      last: value,
+      lastFrame: frame,
+      frames: [frame],
+      lastOption: option,
+    });
+    return;
+  }
+  tally.count++;
+  tally.sinceAck++;
+  tally.last = value;
+  tally.lastFrame = frame;
+  tally.lastOption = option;
+  pushBounded(tally.frames, frame, MAX_FRAMES_LISTED);
+}
+
+function tallySummary(t: Tally): OptionTally {
+  return {
+    type: t.type,
+    name: t.name,
+    count: t.count,
+    sinceAck: t.sinceAck,
+    last: t.last,
+    lastFrame: t.lastFrame,
+    frames: [...t.frames],
+  };
+}
+
+/**
+ * Codes that are not negotiation and may come all the time: LCP echoes, Discard,
+ * Identification, Time-Remaining (RFC 1661 §5.8, RFC 1570) and CCP Reset-Ack (RFC 1962
+ * §2.1; Reset-Requests are counted). They are counted elsewhere, not logged as events.
+ */
+const UNLOGGED_CODES: ReadonlySet<number> = new Set([
+  ControlCode.EchoRequest,
+  ControlCode.EchoReply,
+  ControlCode.DiscardRequest,
+  ControlCode.Identification,
+  ControlCode.TimeRemaining,
+  ControlCode.ResetAck,
+]);
+
+interface Terminate extends TerminateFact {
+  seq: number;
+}
+
+/** One option-negotiating protocol (LCP, IPCP, CCP, IPV6CP) in both directions. */
+class Negotiation {
+  readonly directions: readonly [Direction, Direction] = [new Direction(), new Direction()];
+  packets = 0;
+  readonly events: NegotiationEvent[] = [];
+  eventsOmitted = 0;
+  terminate: Terminate | null = null;
+  terminations = 0;
+  opened: FrameOrigin | null = null;
+  openedSeq = 0;
+  protocolRejected: { by: PppSide; frame: FrameOrigin } | null = null;
+  readonly codeRejects: { from: PppSide; code: number; frame: FrameOrigin }[] = [];
+  resetRequests = 0;
+
+  constructor(private readonly maxEvents: number) {}
+
+  /**
+   * One packet of this protocol from `side`; returns the exchange a Configure-Ack/Nak/
+   * Reject answered (null for other packets and unmatched answers).
+   */
+  receive(
+    side: number,
+    packet: NegotiationPacket,
+    optionsHex: string,
+    origin: FrameOrigin,
+    seq: number,
+  ): Exchange | null {
+    this.packets++;
+    const from = SIDES[side];
+    const peer = this.directions[1 - side];
+    const event: NegotiationEvent = {
+      frame: copyOrigin(origin),
+      from,
+      code: packet.codeName,
+      identifier: packet.identifier,
+    };
+    let answered: Exchange | null = null;
+    switch (packet.code) {
+      case ControlCode.ConfigureRequest:
+        event.options = packet.options.map(optionFact);
+        if (this.directions[side].request(packet, optionsHex, origin, seq)) event.retransmission = true;
+        break;
+      case ControlCode.ConfigureAck:
+      case ControlCode.ConfigureNak:
+      case ControlCode.ConfigureReject: {
+        event.options = packet.options.map(optionFact);
+        const kind =
+          packet.code === ControlCode.ConfigureAck
+            ? "ack"
+            : packet.code === ControlCode.ConfigureNak
+              ? "nak"
+              : "reject";
+        answered = peer.answer(kind, packet.identifier, packet.options, origin);
+        if (
+          kind === "ack" &&
+          answered !== null &&
+          answered === peer.current &&
+          this.directions[side].current?.answer === "ack"
+        ) {
+          this.opened = answered.answerFrame;
+          this.openedSeq = seq;
+        }
+        break;
+      }
+      case ControlCode.TerminateRequest:
+        event.text = packet.text ?? "";
+        this.terminations++;
+        this.terminate = { from, text: event.text, frame: event.frame, ack: null, seq };
+        break;
+      case ControlCode.TerminateAck:
+        event.text = packet.text ?? "";
+        if (this.terminate !== null && this.terminate.from !== from && this.terminate.ack === null) {
+          this.terminate.ack = event.frame;
+        } else if (peer.current !== null && peer.current.answer === null) {
+          peer.answer("terminate-ack", peer.current.identifier, [], origin);
+        }
+        break;
+      case ControlCode.CodeReject:
+        if (packet.rejectedCode !== null) event.rejectedCode = packet.rejectedCode;
+        pushBounded(this.codeRejects, { from, code: packet.rejectedCode ?? -1, frame: event.frame }, MAX_FRAMES_LISTED);
+        break;
+      case ControlCode.ProtocolReject:
+        if (packet.rejectedProtocolName !== null) event.rejectedProtocol = packet.rejectedProtocolName;
+        break;
+      case ControlCode.ResetRequest:
+        this.resetRequests++;
+        return null;
+      default:
+        if (UNLOGGED_CODES.has(packet.code)) return null;
+        break;
+    }
+    if (!pushBounded(this.events, event, this.maxEvents)) this.eventsOmitted++;
+    return answered;
+  }
+
+  /** Acked both ways and not terminated since. */
+  isOpen(): boolean {
+    const [client, server] = this.directions;
+    if (client.current?.answer !== "ack" || server.current?.answer !== "ack") return false;
+    return this.terminate === null || this.terminate.seq < this.openedSeq;
+  }
+
+  summary(linkLastSeq: readonly number[], refusal: NegotiationFailure | null = null): NegotiationSummary {
+    const [client, server] = this.directions;
+    const { state, failure } = this.stateOf(linkLastSeq, refusal);
+    return {
+      state,
+      failure,
+      opened: this.opened,
+      directions: { client: client.summary(linkLastSeq[SERVER]), server: server.summary(linkLastSeq[CLIENT]) },
+      terminate:
+        this.terminate === null
+          ? null
+          : {
+              from: this.terminate.from,
+              text: this.terminate.text,
+              frame: this.terminate.frame,
+              ack: this.terminate.ack,
+            },
+      terminations: this.terminations,
+      protocolRejected: this.protocolRejected,
+      codeRejects: [...this.codeRejects],
+      events: [...this.events],
+      eventsOmitted: this.eventsOmitted,
+      truncated: this.eventsOmitted > 0,
+    };
+  }
+
+  private stateOf(
+    linkLastSeq: readonly number[],
+    refusal: NegotiationFailure | null,
+  ): { state: NegotiationState; failure: NegotiationFailure | null } {
+    if (this.packets === 0 && this.protocolRejected === null) return { state: "not-seen", failure: null };
+    if (this.isOpen()) return { state: "opened", failure: null };
+    const failed = (failure: NegotiationFailure) => ({ state: "failed" as const, failure });
+    if (this.protocolRejected !== null) {
+      const { by, frame } = this.protocolRejected;
+      return failed({ reason: "protocol-rejected", side: by, detail: null, frames: [frame] });
+    }
+    if (refusal !== null) return failed(refusal);
+    const lastRequestSeq = Math.max(this.directions[0].current?.lastSeq ?? 0, this.directions[1].current?.lastSeq ?? 0);
+    const terminate = this.terminate;
+    if (terminate !== null && terminate.seq > lastRequestSeq) {
+      if (this.opened !== null) return { state: "closed", failure: null };
+      return failed({ reason: "terminated", side: terminate.from, detail: terminate.text, frames: [terminate.frame] });
+    }
+    for (let side = 0; side < 2; side++) {
+      const direction = this.directions[side];
+      for (const [tallies, reason] of [
+        [direction.naks, "nak-loop"],
+        [direction.rejects, "reject-loop"],
+      ] as const) {
+        for (const tally of tallies.values()) {
+          if (tally.sinceAck >= NAK_LOOP_THRESHOLD) {
+            return failed({ reason, side: SIDES[1 - side], detail: tally.name, frames: [...tally.frames] });
+          }
+        }
+      }
+    }
+    for (let side = 0; side < 2; side++) {
+      const direction = this.directions[side];
+      const current = direction.current;
+      if (current === null || current.answer !== null) continue;
+      const frames = current.first === current.last ? [current.first] : [current.first, current.last];
+      if (direction.requestsSinceAnswer >= MAX_CONFIGURE) {
+        return failed({ reason: "unanswered", side: SIDES[side], detail: null, frames });
+      }
+      // Re-sent, so the sender waited for an answer, while the peer kept sending: ignored.
+      if (current.lastSeq > current.firstSeq && linkLastSeq[1 - side] > current.firstSeq) {
+        return failed({ reason: "ignored", side: SIDES[side], detail: null, frames });
+      }
+    }
+    return { state: "incomplete", failure: null };
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Authentication
+
+/** The code the authenticated peer sends (every other code comes from the authenticator). */
+const PEER_CODE: Readonly<Record<number, number>> = {
+  [PppProtocol.PAP]: PapCode.AuthenticateRequest,
+  [PppProtocol.CHAP]: ChapCode.Response,
+  [PppProtocol.EAP]: EapCode.Response,
+};
+
+/** EAP types that are not an authentication method (RFC 3748 §5.1-5.3). */
+const EAP_NON_METHODS: ReadonlySet<number> = new Set([EapType.Identity, EapType.Notification, EapType.Nak]);
+
+type FrameListName = "challenge" | "response" | "result";
+
+/** One authenticator's authentication of its peer. */
+class Authentication {
+  /** PPP protocol of the packets seen, -1 before the first. */
+  protocol = -1;
+  /** The CHAP algorithm the packets were decoded with. */
+  chapAlgorithm = -1;
+  eapMethod: string | null = null;
+  peerName: string | null = null;
+  authenticatorName: string | null = null;
+  result: "success" | "failure" | null = null;
+  detail: AuthResultDetail | null = null;
+  successes = 0;
+  failures = 0;
+  readonly frames: Record<FrameListName, FrameOrigin[]> = { challenge: [], response: [], result: [] };
+  truncated = false;
+
+  constructor(readonly authenticator: PppSide) {}
+
+  note(list: FrameListName, origin: FrameOrigin): void {
+    if (!pushBounded(this.frames[list], copyOrigin(origin), MAX_FRAMES_LISTED)) this.truncated = true;
+  }
+
+  finish(
+    outcome: "success" | "failure",
+    origin: FrameOrigin,
+    text: string | null,
+    msChapFailure: MsChapFailure | null,
+  ): void {
+    this.result = outcome;
+    if (outcome === "success") this.successes++;
+    else this.failures++;
+    this.detail = { frame: copyOrigin(origin), text, msChapFailure };
+    this.note("result", origin);
+  }
+
+  summary(lcpProtocol: string | null): AuthSummary {
+    const seen = this.protocol >= 0;
+    return {
+      authenticator: this.authenticator,
+      protocol: seen ? authProtocolName(this.protocol, this.chapAlgorithm) : lcpProtocol,
+      eapMethod: this.eapMethod,
+      peerName: this.peerName,
+      authenticatorName: this.authenticatorName,
+      result: !seen ? "not-seen" : (this.result ?? "none"),
+      detail: this.detail,
+      successes: this.successes,
+      failures: this.failures,
+      frames: {
+        challenge: [...this.frames.challenge],
+        response: [...this.frames.response],
+        result: [...this.frames.result],
+      },
+      truncated: this.truncated,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// LCP extras: echoes and the authentication option
+
+interface PendingEcho {
+  frame: FrameOrigin;
+  seq: number;
+}
+
+class Echoes {
+  requests = 0;
+  replies = 0;
+  unmatchedReplies = 0;
+  /** By identifier (one octet: at most 256). */
+  readonly pending = new Map<number, PendingEcho>();
+  /** Requests whose identifier was reused before a reply came. */
+  readonly lapsed: PendingEcho[] = [];
+  lapsedCount = 0;
+
+  summary(peerLastSeq: number, linkEnd: number): EchoFacts {
+    const unanswered = [...this.lapsed, ...this.pending.values()].slice(0, MAX_FRAMES_LISTED);
+    return {
+      requests: this.requests,
+      replies: this.replies,
+      unanswered: this.lapsedCount + this.pending.size,
+      unansweredFrames: unanswered.map((e) => ({
+        frame: e.frame,
+        peerActiveAfter: peerLastSeq > e.seq,
+        secondsToLinkEnd: linkEnd - seconds(e.frame),
+      })),
+      unmatchedReplies: this.unmatchedReplies,
+    };
+  }
+}
+
+/** LCP option 3 as one side asked for it. */
+class AuthOption {
+  readonly asked: string[] = [];
+  readonly suggested: string[] = [];
+  /** The last request carrying option 3, and the protocol it asked for. */
+  latest: Exchange | null = null;
+  latestName = "";
+}
+
+// ---------------------------------------------------------------------------------------
+// Data counters
+
+class DataCounter {
+  frames = 0;
+  bytes = 0;
+  first: FrameOrigin | null = null;
+  /** Updated in place. */
+  readonly last: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };
+  /** By protocol number, at most MAX_PROTOCOLS_LISTED entries. */
+  readonly byProtocol = new Map<number, number>();
+  otherFrames = 0;
+
+  add(protocol: number, length: number, origin: FrameOrigin): void {
+    this.frames++;
+    this.bytes += length;
+    if (this.first === null) this.first = copyOrigin(origin);
+    this.last.fileIndex = origin.fileIndex;
+    this.last.frameNo = origin.frameNo;
+    this.last.tsSec = origin.tsSec;
+    this.last.tsNsec = origin.tsNsec;
+    const count = this.byProtocol.get(protocol);
+    if (count !== undefined) this.byProtocol.set(protocol, count + 1);
+    else if (this.byProtocol.size < MAX_PROTOCOLS_LISTED) this.byProtocol.set(protocol, 1);
+    else this.otherFrames++;
+  }
+
+  summary(): DataSummary {
+    return {
+      frames: this.frames,
+      bytes: this.bytes,
+      first: this.first,
+      last: this.first === null ? null : copyOrigin(this.last),
+      byProtocol: [...this.byProtocol].map(([protocol, frames]) => ({
+        protocol,
+        name: pppProtocolName(protocol),
+        frames,
+      })),
+      otherFrames: this.otherFrames,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The link
+
+export interface PppNegotiationLimits {
+  /** Control packets logged per protocol (default MAX_NEGOTIATION_EVENTS). */
+  maxEventsPerProtocol?: number;
+}
+
+export class PppNegotiation {
+  private readonly lcp: Negotiation;
+  private readonly ipcp: Negotiation;
+  private readonly ccp: Negotiation;
+  private readonly ipv6cp: Negotiation;
+  /** The negotiations by PPP protocol number. */
+  private readonly negotiations: ReadonlyMap<number, Negotiation>;
+  /** Index CLIENT/SERVER: the authentication that side performs as authenticator. */
+  private readonly auth = [new Authentication("client"), new Authentication("server")] as const;
+  private readonly authOption = [new AuthOption(), new AuthOption()] as const;
+  private readonly echoes = [new Echoes(), new Echoes()] as const;
+  private readonly protocolRejects: LcpSummary["protocolRejects"] = [];
+  private protocolRejectsOmitted = 0;
+  private readonly identification: LcpSummary["identification"] = [];
+  private readonly data = [new DataCounter(), new DataCounter()] as const;
+  private readonly otherProtocols = new Map<number, OtherProtocolSummary>();
+  private otherProtocolFramesOmitted = 0;
+  private readonly malformedPackets: MalformedPacket[] = [];
+  private malformedCount = 0;
+  /** Frames of the link so far: orders events across protocols. */
+  private seq = 0;
+  /** Sequence number of each side's latest frame (0: none). */
+  private readonly lastSeq = [0, 0];
+  private lastSeconds = 0;
+
+  constructor(limits: PppNegotiationLimits = {}) {
+    const maxEvents = limits.maxEventsPerProtocol ?? MAX_NEGOTIATION_EVENTS;
+    this.lcp = new Negotiation(maxEvents);
+    this.ipcp = new Negotiation(maxEvents);
+    this.ccp = new Negotiation(maxEvents);
+    this.ipv6cp = new Negotiation(maxEvents);
+    this.negotiations = new Map([
+      [PppProtocol.LCP, this.lcp],
+      [PppProtocol.IPCP, this.ipcp],
+      [PppProtocol.CCP, this.ccp],
+      [PppProtocol.IPV6CP, this.ipv6cp],
+    ]);
+  }
+
+  /** One PPP frame: protocol number and its information field (a view: what is kept is copied). */
+  frame(
+    from: PppSide,
+    protocol: number,
+    buf: Uint8Array,
+    offset: number,
+    length: number,
+    origin: PppFrameOrigin,
+  ): void {
+    const side = from === "client" ? CLIENT : SERVER;
+    const seq = ++this.seq;
+    this.lastSeq[side] = seq;
+    this.lastSeconds = seconds(origin);
+    if (protocol < FIRST_CONTROL_PROTOCOL) {
+      this.data[side].add(protocol, length, origin);
+      return;
+    }
+    const negotiation = this.negotiations.get(protocol);
+    const peerCode = PEER_CODE[protocol];
+    if (negotiation === undefined && peerCode === undefined) {
+      this.countOtherProtocol(side, protocol, origin);
+      return;
+    }
+    // Authentication packets: the peer's code comes from the authenticated side, every other from the authenticator.
+    const authenticator = peerCode === undefined ? -1 : length >= 1 && buf[offset] === peerCode ? 1 - side : side;
+    const chapAlgorithm = protocol === PppProtocol.CHAP ? this.chapAlgorithmOf(authenticator) : -1;
+    const packet = decodePppControl(protocol, buf, offset, length, chapAlgorithm);
+    if (packet === null) return;
+    if (packet.malformed !== null) {
+      this.malformedCount++;
+      const entry = { frame: copyOrigin(origin), from, protocol: packet.protocol, reason: packet.malformed };
+      pushBounded(this.malformedPackets, entry, MAX_FRAMES_LISTED);
+    }
+    if (packet.code < 0 || packet.identifier < 0) return; // not even a header: nothing to follow
+    switch (packet.protocol) {
+      case "PAP":
+      case "CHAP":
+      case "EAP":
+        this.authPacket(authenticator, packet, origin);
+        return;
+      default:
+        break;
+    }
+    if (negotiation === undefined) return;
+    const available = Math.min(packet.length, length) - CONTROL_HEADER_LENGTH;
+    const optionsHex =
+      packet.code === ControlCode.ConfigureRequest
+        ? hexOf(buf, offset + CONTROL_HEADER_LENGTH, Math.max(available, 0))
+        : "";
+    const answered = negotiation.receive(side, packet, optionsHex, origin, seq);
+    if (packet.protocol === "LCP") this.lcpPacket(side, packet, answered, origin, seq);
+  }
+
+  summary(): PppSummary {
+    const lcp = this.lcpSummary();
+    return {
+      lcp,
+      auth: this.auth[SERVER].summary(lcp.authRequested.server?.acked ?? null),
+      authOfServer: this.auth[CLIENT].summary(lcp.authRequested.client?.acked ?? null),
+      ccp: this.ccpSummary(),
+      ipcp: this.ipcpSummary(),
+      ipv6cp: {
+        ...this.ipv6cp.summary(this.lastSeq),
+        client: this.ackedValue(this.ipv6cp, CLIENT, (o) => o.interfaceIdentifier),
+        server: this.ackedValue(this.ipv6cp, SERVER, (o) => o.interfaceIdentifier),
+      },
+      data: { client: this.data[CLIENT].summary(), server: this.data[SERVER].summary() },
+      otherProtocols: [...this.otherProtocols.values()].map((p) => ({ ...p })),
+      otherProtocolFramesOmitted: this.otherProtocolFramesOmitted,
+      malformed: {
+        count: this.malformedCount,
+        packets: [...this.malformedPackets],
+        truncated: this.malformedCount > this.malformedPackets.length,
+      },
+    };
+  }
+
+  private countOtherProtocol(side: number, protocol: number, origin: FrameOrigin): void {
+    let entry = this.otherProtocols.get(protocol);
+    if (entry === undefined) {
+      if (this.otherProtocols.size >= MAX_PROTOCOLS_LISTED) {
+        this.otherProtocolFramesOmitted++;
+        return;
+      }
+      entry = { protocol, name: pppProtocolName(protocol), client: 0, server: 0, first: copyOrigin(origin) };
+      this.otherProtocols.set(protocol, entry);
+    }
+    if (side === CLIENT) entry.client++;
+    else entry.server++;
+  }
+
+  // -- LCP -------------------------------------------------------------------------------
+
+  /**
+   * After the negotiation took an LCP packet from `side`: the authentication option of
+   * requests and answers (`answered`: the request an Ack/Nak/Reject answered), and the
+   * codes that are not negotiation (RFC 1661 §5.7-5.8, RFC 1570 §2).
+   */
+  private lcpPacket(
+    side: number,
+    packet: NegotiationPacket,
+    answered: Exchange | null,
+    origin: FrameOrigin,
+    seq: number,
+  ): void {
+    const from = SIDES[side];
+    switch (packet.code) {
+      case ControlCode.ConfigureRequest: {
+        const current = this.lcp.directions[side].current;
+        const auth = findOption(packet.options, LcpOptionType.AuthenticationProtocol);
+        if (current === null || auth?.authProtocol === undefined) break;
+        const option = this.authOption[side];
+        const name = authProtocolName(auth.authProtocol, auth.chapAlgorithm ?? null);
+        option.latest = current;
+        option.latestName = name;
+        if (!option.asked.includes(name)) pushBounded(option.asked, name, MAX_FRAMES_LISTED);
+        break;
+      }
+      case ControlCode.ConfigureNak: {
+        const suggestion = findOption(packet.options, LcpOptionType.AuthenticationProtocol);
+        const requester = this.authOption[1 - side];
+        if (answered === null || answered !== requester.latest || suggestion?.authProtocol === undefined) break;
+        const name = authProtocolName(suggestion.authProtocol, suggestion.chapAlgorithm ?? null);
+        if (!requester.suggested.includes(name)) pushBounded(requester.suggested, name, MAX_FRAMES_LISTED);
+        break;
+      }
+      case ControlCode.ProtocolReject: {
+        if (packet.rejectedProtocol === null) break;
+        const frame = copyOrigin(origin);
+        const entry = { from, protocol: packet.rejectedProtocol, name: packet.rejectedProtocolName ?? "", frame };
+        if (!pushBounded(this.protocolRejects, entry, MAX_FRAMES_LISTED)) this.protocolRejectsOmitted++;
+        const rejected = this.negotiations.get(packet.rejectedProtocol);
+        if (rejected !== undefined && rejected !== this.lcp) rejected.protocolRejected = { by: from, frame };
+        break;
+      }
+      case ControlCode.EchoRequest: {
+        const echoes = this.echoes[side];
+        echoes.requests++;
+        const lapsed = echoes.pending.get(packet.identifier);
+        if (lapsed !== undefined) {
+          echoes.lapsedCount++;
+          pushBounded(echoes.lapsed, lapsed, MAX_FRAMES_LISTED);
+        }
+        echoes.pending.set(packet.identifier, { frame: copyOrigin(origin), seq });
+        break;
+      }
+      case ControlCode.EchoReply: {
+        const echoes = this.echoes[1 - side];
+        if (echoes.pending.delete(packet.identifier)) echoes.replies++;
+        else echoes.unmatchedReplies++;
+        break;
+      }
+      case ControlCode.Identification:
+        pushBounded(
+          this.identification,
+          { from, text: packet.text ?? "", frame: copyOrigin(origin) },
+          MAX_FRAMES_LISTED,
+        );
+        break;
+      default:
+        break;
+    }
+  }
+
+  private authRequestFacts(side: number): AuthRequestFacts | null {
+    const option = this.authOption[side];
+    const latest = option.latest;
+    if (latest === null) return null;
+    const refused = (kind: AnswerKind) =>
+      latest.answer === kind && findOption(latest.answerOptions, LcpOptionType.AuthenticationProtocol) !== undefined;
+    const answer =
+      latest.answer === "ack" ? "acked" : refused("nak") ? "naked" : refused("reject") ? "rejected" : "pending";
+    const acked = this.lcp.directions[side].acked;
+    const ackedAuth = acked === null ? undefined : findOption(acked.options, LcpOptionType.AuthenticationProtocol);
+    return {
+      asked: [...option.asked],
+      requested: option.latestName,
+      request: latest.last,
+      answer,
+      answerFrame: answer === "pending" ? null : latest.answerFrame,
+      suggested: [...option.suggested],
+      acked:
+        ackedAuth?.authProtocol === undefined
+          ? null
+          : authProtocolName(ackedAuth.authProtocol, ackedAuth.chapAlgorithm ?? null),
+    };
+  }
+
+  /** The CHAP algorithm the authenticator asked for: from its Acked request, else its last one; -1 when unknown. */
+  private chapAlgorithmOf(authenticator: number): number {
+    const direction = this.lcp.directions[authenticator];
+    for (const exchange of [direction.acked, this.authOption[authenticator].latest]) {
+      const option = exchange === null ? undefined : findOption(exchange.options, LcpOptionType.AuthenticationProtocol);
+      if (option?.authProtocol === PppProtocol.CHAP && option.chapAlgorithm !== undefined) return option.chapAlgorithm;
+    }
+    return -1;
+  }
+
+  private lcpSummary(): LcpSummary {
+    const authRequested = { client: this.authRequestFacts(CLIENT), server: this.authRequestFacts(SERVER) };
+    let refusal: NegotiationFailure | null = null;
+    for (const side of [SERVER, CLIENT]) {
+      const facts = side === SERVER ? authRequested.server : authRequested.client;
+      if (facts === null || (facts.answer !== "naked" && facts.answer !== "rejected")) continue;
+      const detail = `${facts.requested} ${facts.answer === "naked" ? "Nak'd" : "Rejected"}`;
+      refusal ??= {
+        reason: "auth-refused",
+        side: SIDES[1 - side],
+        detail,
+        frames: facts.answerFrame === null ? [] : [facts.answerFrame],
+      };
+    }
+    const [client, server] = this.lcp.directions;
+    const ackedOption = (direction: Direction, type: number) =>
+      direction.acked === null ? undefined : findOption(direction.acked.options, type);
+    const compression = (direction: Direction) => ({
+      pfc: ackedOption(direction, LcpOptionType.ProtocolFieldCompression) !== undefined,
+      acfc: ackedOption(direction, LcpOptionType.AddressControlFieldCompression) !== undefined,
+    });
+    const clientMagic = client.requested.get(LcpOptionType.MagicNumber)?.magicNumber ?? null;
+    const serverMagic = server.requested.get(LcpOptionType.MagicNumber)?.magicNumber ?? null;
+    return {
+      ...this.lcp.summary(this.lastSeq, refusal),
+      authRequested,
+      mru: {
+        client: ackedOption(client, LcpOptionType.MaximumReceiveUnit)?.mru ?? null,
+        server: ackedOption(server, LcpOptionType.MaximumReceiveUnit)?.mru ?? null,
+      },
+      magic: {
+        client: clientMagic,
+        server: serverMagic,
+        looped: clientMagic !== null && clientMagic !== 0 && clientMagic === serverMagic,
+      },
+      compression: { client: compression(client), server: compression(server) },
+      echo: {
+        client: this.echoes[CLIENT].summary(this.lastSeq[SERVER], this.lastSeconds),
+        server: this.echoes[SERVER].summary(this.lastSeq[CLIENT], this.lastSeconds),
+      },
+      protocolRejects: [...this.protocolRejects],
+      protocolRejectsOmitted: this.protocolRejectsOmitted,
+      identification: [...this.identification],
+    };
+  }
+
+  // -- Authentication ----------------------------------------------------------------------
+
+  /** A PAP, CHAP or EAP packet of the authentication `authenticator` performs. */
+  private authPacket(authenticator: number, packet: PppControlPacket, origin: FrameOrigin): void {
+    const auth = this.auth[authenticator];
+    switch (packet.protocol) {
+      case "PAP":
+        auth.protocol = PppProtocol.PAP;
+        if (packet.code === PapCode.AuthenticateRequest) {
+          auth.peerName = packet.peerId ?? auth.peerName;
+          auth.note("response", origin);
+        } else if (packet.code === PapCode.AuthenticateAck || packet.code === PapCode.AuthenticateNak) {
+          auth.finish(packet.code === PapCode.AuthenticateAck ? "success" : "failure", origin, packet.message, null);
+        }
+        break;
+      case "CHAP":
+        auth.protocol = PppProtocol.CHAP;
+        auth.chapAlgorithm = this.chapAlgorithmOf(authenticator);
+        if (packet.code === ChapCode.Challenge) {
+          auth.authenticatorName = packet.name ?? auth.authenticatorName;
+          auth.note("challenge", origin);
+        } else if (packet.code === ChapCode.Response) {
+          auth.peerName = packet.name ?? auth.peerName;
+          auth.note("response", origin);
+        } else if (packet.code === ChapCode.Success || packet.code === ChapCode.Failure) {
+          const outcome = packet.code === ChapCode.Success ? "success" : "failure";
+          auth.finish(outcome, origin, packet.message, packet.msChapFailure);
+        }
+        break;
+      case "EAP":
+        auth.protocol = PppProtocol.EAP;
+        if (packet.code === EapCode.Request) {
+          if (packet.type !== null && !EAP_NON_METHODS.has(packet.type)) auth.eapMethod = packet.typeName;
+          auth.note("challenge", origin);
+        } else if (packet.code === EapCode.Response) {
+          if (packet.identity !== null) auth.peerName = packet.identity;
+          auth.note("response", origin);
+        } else if (packet.code === EapCode.Success || packet.code === EapCode.Failure) {
+          auth.finish(packet.code === EapCode.Success ? "success" : "failure", origin, null, null);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  // -- NCPs ------------------------------------------------------------------------------
+
+  /** A value from the option of the side's Acked request, null when absent. */
+  private ackedValue(
+    negotiation: Negotiation,
+    side: number,
+    read: (o: AnyOption) => string | undefined,
+  ): string | null {
+    const acked = negotiation.directions[side].acked;
+    if (acked === null) return null;
+    for (const option of acked.options) {
+      if (option.malformed !== null) continue;
+      const value = read(option);
+      if (value !== undefined) return value;
+    }
+    return null;
+  }
+
+  private ipcpSummary(): IpcpSummary {
+    const base = this.ipcp.summary(this.lastSeq);
+    const assigned: AddressAssignment[] = [];
+    const addresses: [string | null, string | null] = [null, null];
+    const addressRejected: [FrameOrigin | null, FrameOrigin | null] = [null, null];
+    for (const side of [CLIENT, SERVER]) {
+      const direction = this.ipcp.directions[side];
+      addressRejected[side] = direction.rejects.get(IpcpOptionType.IpAddress)?.lastFrame ?? null;
+      const acked = direction.acked;
+      const option = acked === null ? undefined : findOption(acked.options, IpcpOptionType.IpAddress);
+      if (acked === null || acked.answerFrame === null || option?.address === undefined) continue;
+      addresses[side] = option.address;
+      const nak = direction.naks.get(IpcpOptionType.IpAddress);
+      const byPeer = nak !== undefined && nak.lastOption.address === option.address;
+      assigned.push({
+        side: SIDES[side],
+        address: option.address,
+        assignedBy: SIDES[byPeer ? 1 - side : side],
+        nak: byPeer ? nak.lastFrame : null,
+        request: acked.last,
+        ack: acked.answerFrame,
+        firstRequested: findOption(direction.firstOptions, IpcpOptionType.IpAddress)?.address ?? null,
+      });
+    }
+    return {
+      ...base,
+      client: addresses[CLIENT],
+      server: addresses[SERVER],
+      assigned,
+      dns: this.serverAddresses([IpcpOptionType.PrimaryDns, IpcpOptionType.SecondaryDns]),
+      nbns: this.serverAddresses([IpcpOptionType.PrimaryNbns, IpcpOptionType.SecondaryNbns]),
+      addressRejected: { client: addressRejected[CLIENT], server: addressRejected[SERVER] },
+    };
+  }
+
+  /** RFC 1877 name-server addresses of these option types: from Acked requests, else from Nak suggestions. */
+  private serverAddresses(types: readonly number[]): string[] {
+    const acked: string[] = [];
+    const suggested: string[] = [];
+    for (const direction of this.ipcp.directions) {
+      for (const type of types) {
+        const option = direction.acked === null ? undefined : findOption(direction.acked.options, type);
+        if (option?.address !== undefined && option.address !== UNSPECIFIED_ADDRESS && !acked.includes(option.address))
+          acked.push(option.address);
+        const nak = direction.naks.get(type)?.lastOption.address;
+        if (nak !== undefined && nak !== UNSPECIFIED_ADDRESS && !suggested.includes(nak)) suggested.push(nak);
+      }
+    }
+    return acked.length > 0 ? acked : suggested;
+  }
+
+  private ccpSummary(): CcpSummary {
+    const mppeOf = (side: number): MppeSideFacts => {
+      const direction = this.ccp.directions[side];
+      const requested = direction.requested.get(CcpOptionType.Mppe);
+      const suggested = direction.naks.get(CcpOptionType.Mppe)?.lastOption;
+      const acked = direction.acked === null ? undefined : findOption(direction.acked.options, CcpOptionType.Mppe);
+      return {
+        requested: requested === undefined ? null : mppeWord(requested),
+        suggested: suggested === undefined ? null : mppeWord(suggested),
+        acked: acked === undefined ? null : mppeWord(acked),
+        rejected: direction.rejects.get(CcpOptionType.Mppe)?.lastFrame ?? null,
+      };
+    };
+    const client = mppeOf(CLIENT);
+    const server = mppeOf(SERVER);
+    const encryption = MppeBit.Encryption40 | MppeBit.Encryption56 | MppeBit.Encryption128;
+    return {
+      ...this.ccp.summary(this.lastSeq),
+      mppe: {
+        client,
+        server,
+        agreed:
+          client.acked !== null && server.acked !== null && client.acked.bits === server.acked.bits
+            ? client.acked
+            : null,
+        encryptionMismatch:
+          client.requested !== null &&
+          server.requested !== null &&
+          (client.requested.bits & server.requested.bits & encryption) === 0,
+      },
+      resetRequests: this.ccp.resetRequests,
+    };
+  }
+}

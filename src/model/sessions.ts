@@ -1,0 +1,147 @@
+/**
+ * The finished model as the report's sessions and links (schema pptp-analyze/1): one
+ * session per call, or per control connection that never got to a call; outcome from
+ * what the capture shows.
+ */
+import { type FrameOrigin, isoTime, originBefore as before } from "../capture/frame.js";
+import type { ControlMessageSummary, FrameRef, Link, PppReport, ProtocolReport, Session } from "../report/schema.js";
+import { type Call, type ControlConnection } from "./control.js";
+import type { NegotiationSummary, PppSummary } from "./ppp-negotiation.js";
+import type { PppLink } from "./ppp-links.js";
+
+/** Turns positions into the report's frame references: plain numbers for one file, file and frame for several. */
+export class FrameRefs {
+  constructor(
+    private readonly files: readonly string[],
+    private readonly tsDigits: readonly number[],
+  ) {}
+
+  ref(origin: { fileIndex: number; frameNo: number }): FrameRef {
+    return this.files.length > 1 ? { file: this.files[origin.fileIndex], frame: origin.frameNo } : origin.frameNo;
+  }
+
+  time(origin: FrameOrigin): string {
+    return isoTime(origin.tsSec, origin.tsNsec, this.tsDigits[origin.fileIndex] ?? 6);
+  }
+}
+
+/** A SYN repeated this often, or left unanswered this long while the capture went on, was not answered. */
+const SYN_RETRIES_GIVING_UP = 2;
+const SYN_ANSWER_SECONDS = 3;
+
+export type Outcome = Session["outcome"];
+
+export function buildSessions(connections: readonly ControlConnection[], refs: FrameRefs, captureEnd: FrameOrigin | null): Session[] {
+  const sessions: Session[] = [];
+  for (const connection of connections) {
+    const calls: Array<Call | null> = connection.calls.length > 0 ? connection.calls : [null];
+    for (const call of calls) sessions.push(buildSession(connection, call, sessions.length + 1, refs, captureEnd));
+  }
+  return sessions;
+}
+
+function buildSession(connection: ControlConnection, call: Call | null, n: number, refs: FrameRefs, captureEnd: FrameOrigin | null): Session {
+  const ppp = call?.ppp.summary() ?? null;
+  let first = connection.first;
+  let last = connection.last;
+  for (const flow of call ? [call.toServer, call.toClient] : []) {
+    if (flow.first && before(flow.first, first)) first = flow.first;
+    if (flow.first && before(last, flow.last)) last = flow.last;
+  }
+  const messages: ControlMessageSummary[] = connection.messages.map((m) => {
+    const summary: ControlMessageSummary = { frame: refs.ref(m.origin), time: refs.time(m.origin), from: m.from, type: m.name };
+    if (m.result !== undefined) summary.result = m.result;
+    if (m.error !== undefined) summary.error = m.error;
+    return summary;
+  });
+  return {
+    id: `s${n}`,
+    client: connection.client,
+    clientPort: connection.clientPort,
+    dialed: connection.dialed,
+    serverAddresses: [...connection.answeringAddresses],
+    clientCallId: call?.clientCallId ?? null,
+    serverCallId: call?.serverCallId ?? null,
+    start: refs.time(first),
+    end: refs.time(last),
+    firstFrame: refs.ref(first),
+    lastFrame: refs.ref(last),
+    outcome: outcomeOf(connection, call, ppp, captureEnd),
+    control: { messages },
+    gre: {
+      toServer: { packets: call?.toServer.packets ?? 0, bytes: call?.toServer.bytes ?? 0 },
+      toClient: { packets: call?.toClient.packets ?? 0, bytes: call?.toClient.bytes ?? 0, from: call ? call.toClient.sources.map((s) => s.address) : [] },
+    },
+    ppp: pppReport(ppp),
+    findings: [],
+  };
+}
+
+/**
+ * established: IPCP opened both ways, or PPP data flowed both ways; failed: a refusal,
+ * a teardown or silence the capture shows; incomplete: the capture ends (or starts)
+ * before either.
+ */
+export function outcomeOf(connection: ControlConnection, call: Call | null, ppp: PppSummary | null, captureEnd: FrameOrigin | null): Outcome {
+  if (ppp && (ppp.ipcp.state === "opened" || (call!.toServer.pppDataFrames > 0 && call!.toClient.pppDataFrames > 0))) return "established";
+  if (connection.startReply && connection.startReply.result !== 1) return "failed";
+  if (call?.reply && !call.accepted) return "failed";
+  if (ppp && (ppp.auth.result === "failure" || ppp.authOfServer.result === "failure")) return "failed";
+  if (ppp && [ppp.lcp.state, ppp.ipcp.state].includes("failed")) return "failed";
+  if (connection.resets.some((r) => r.from === "server")) return "failed";
+  const answered = connection.synAcks.length > 0 || connection.answeringAddresses.length > 0;
+  if (!answered && connection.syns.length > 0) {
+    const waited = captureEnd ? seconds(captureEnd) - seconds(connection.syns[0]) : 0;
+    return connection.syns.length > SYN_RETRIES_GIVING_UP || waited >= SYN_ANSWER_SECONDS ? "failed" : "incomplete";
+  }
+  const tornDown = connection.fins.length > 0 || connection.resets.length > 0 || connection.stopRequest !== null || call?.clear || call?.disconnect;
+  return tornDown ? "failed" : "incomplete";
+}
+
+const NOT_SEEN: ProtocolReport = { state: "not-seen", detail: null };
+
+export function pppReport(ppp: PppSummary | null): PppReport {
+  if (ppp === null) {
+    return { lcp: NOT_SEEN, auth: { protocol: null, peerName: null, result: "not-seen", detail: null }, ccp: NOT_SEEN, ipcp: { state: "not-seen", client: null, server: null, dns: [] } };
+  }
+  const auth = ppp.auth.result !== "not-seen" || ppp.authOfServer.result === "not-seen" ? ppp.auth : ppp.authOfServer;
+  const failure = auth.detail?.msChapFailure;
+  return {
+    lcp: protocolReport(ppp.lcp),
+    auth: {
+      protocol: auth.protocol,
+      peerName: auth.peerName,
+      result: auth.result,
+      detail: failure ? `E=${failure.error}${failure.errorMeaning ? ` (${failure.errorMeaning})` : ""}` : (auth.detail?.text ?? null),
+    },
+    ccp: protocolReport(ppp.ccp),
+    ipcp: { state: ppp.ipcp.state, client: ppp.ipcp.client, server: ppp.ipcp.server, dns: ppp.ipcp.dns },
+  };
+}
+
+function protocolReport(summary: NegotiationSummary): ProtocolReport {
+  return { state: summary.state, detail: summary.failure?.detail ?? summary.terminate?.text ?? null };
+}
+
+export function buildLinks(links: readonly PppLink[], refs: FrameRefs): Link[] {
+  return links.map((link) => {
+    const ppp = link.negotiation.summary();
+    const addresses = ppp.ipcp.assigned.map((a) => a.address).filter((a, i, all) => all.indexOf(a) === i);
+    const knownSides = link.sideSource !== "inferred";
+    return {
+      kind: link.kind,
+      linkType: link.linkType,
+      sessionId: link.sessionId >= 0 ? link.sessionId : null,
+      local: knownSides ? ppp.ipcp.client : null,
+      peer: knownSides ? ppp.ipcp.server : null,
+      addresses,
+      sides: link.sideSource,
+      ppp: pppReport(ppp),
+      frames: [refs.ref(link.first), refs.ref(link.last)],
+    };
+  });
+}
+
+function seconds(origin: FrameOrigin): number {
+  return origin.tsSec + origin.tsNsec / 1e9;
+}

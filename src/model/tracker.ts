@@ -1,0 +1,338 @@
+/**
+ * The state that links frames into sessions: control connections (TCP to the control
+ * port, reassembled per direction into PPTP messages), the calls on them, the GRE that
+ * carries each call, and PPP links seen directly on the capture. Fed one decoded frame
+ * at a time; every table keyed by packet data has a limit, and what a limit pushes out is
+ * counted for the report.
+ */
+import { type Frame, originBefore as before, originOf } from "../capture/frame.js";
+import { destinationAddress, sourceAddress } from "../decode/address.js";
+import type { Decoder } from "../decode/decoder.js";
+import { GRE_PROTOCOL_PPP } from "../decode/gre.js";
+import { Packet, PacketKind } from "../decode/packet.js";
+import { PppProtocol } from "../decode/ppp/protocols.js";
+import { TcpFlag } from "../decode/tcp.js";
+import { TcpDirectionStream, type StreamEvents } from "../reassembly/tcp-stream.js";
+import { type Call, ControlConnection, type Side } from "./control.js";
+import { GreDirection } from "./gre-flow.js";
+import { type LinkKind, PppLink, PppoeEnds } from "./ppp-links.js";
+
+/** Control connections tracked at once; the oldest idle one goes first. */
+export const MAX_CONNECTIONS = 4096;
+/** Control connections kept for the report once finished or pushed out. */
+export const MAX_SESSIONS_REPORTED = 10_000;
+/** GRE flows that no control connection explains. */
+export const MAX_ORPHAN_FLOWS = 1024;
+/** PPP links seen directly on the capture. */
+export const MAX_LINKS = 256;
+/** How deep PPP inside a tunnel is followed into IP again (tunnel in a tunnel). */
+const MAX_NESTED_DEPTH = 2;
+
+const { SYN: TCP_SYN, ACK: TCP_ACK, FIN: TCP_FIN, RST: TCP_RST } = TcpFlag;
+
+/** GRE with a call ID that no control connection set up. */
+export interface OrphanFlow {
+  from: string;
+  to: string;
+  callId: number;
+  flow: GreDirection;
+  /** PPP protocols seen in it (first few). */
+  pppProtocols: number[];
+}
+
+interface TrackedConnection {
+  connection: ControlConnection;
+  toServer: TcpDirectionStream;
+  toClient: TcpDirectionStream;
+}
+
+export interface TrackerLimitsReached {
+  connectionsEvicted: number;
+  sessionsDropped: number;
+  orphanFlowsDropped: number;
+  linksDropped: number;
+}
+
+export class SessionTracker {
+  private readonly active = new Map<string, TrackedConnection>();
+  /** Finished or evicted connections, with the active ones making up all connections. */
+  private readonly done: ControlConnection[] = [];
+  /** A client's connection by "client|clientPort|serverPort", to place a SYN-ACK or segments from another address. */
+  private readonly byClientEnd = new Map<string, TrackedConnection>();
+  /** Calls by the call ID GRE carries towards that end: keyed by IPv4 address * 65536 + call ID, or text for IPv6. */
+  private readonly toClientIndex = new Map<number | string, Call>();
+  private readonly toServerIndex = new Map<number | string, Call>();
+  private readonly orphans = new Map<string, OrphanFlow>();
+  private lastOrphan: OrphanFlow | null = null;
+  private lastOrphanKey = { src4: -1, dst4: -1, callId: -1 };
+  private readonly linkMap = new Map<string, PppLink>();
+  private readonly discoveries = new Map<number, PppoeEnds>();
+  private readonly nested = new Packet();
+  private connectionCount = 0;
+  readonly limits: TrackerLimitsReached = { connectionsEvicted: 0, sessionsDropped: 0, orphanFlowsDropped: 0, linksDropped: 0 };
+
+  constructor(
+    private readonly decoder: Decoder,
+    private readonly pptpPort: number,
+  ) {}
+
+  /** One frame the decoder found interesting (`p` = decoder.packet). */
+  frame(p: Packet, frame: Frame): void {
+    this.packet(p, frame, 0);
+  }
+
+  private packet(p: Packet, frame: Frame, depth: number): void {
+    switch (p.kind) {
+      case PacketKind.PptpTcp:
+        this.tcp(p, frame);
+        if (p.linkPpp) this.ipOverLink(p, frame);
+        break;
+      case PacketKind.Gre:
+        this.gre(p, frame, depth);
+        break;
+      case PacketKind.PppLink:
+        this.link(p, frame)?.control(p, frame);
+        break;
+      case PacketKind.PppoeDiscovery:
+        this.discovery(p, frame);
+        break;
+    }
+  }
+
+  // ---------------------------------------------------------------- control connections
+
+  private tcp(p: Packet, frame: Frame): void {
+    const fromServer = p.srcPort === this.pptpPort && !(p.dstPort === this.pptpPort && p.tcpFlags & TCP_SYN && !(p.tcpFlags & TCP_ACK));
+    const src = sourceAddress(p);
+    const dst = destinationAddress(p);
+    const client = fromServer ? dst : src;
+    const clientPort = fromServer ? p.dstPort : p.srcPort;
+    const server = fromServer ? src : dst;
+    const serverPort = fromServer ? p.srcPort : p.dstPort;
+    const key = `${client}|${clientPort}|${server}|${serverPort}`;
+    let tracked = this.active.get(key);
+    const isSyn = (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+    if (tracked === undefined && fromServer) {
+      // KB Q169831: the answer comes from another address than the one dialed. A SYN-ACK
+      // belongs to the client's connection only if it acknowledges that connection's SYN.
+      const other = this.byClientEnd.get(`${client}|${clientPort}|${serverPort}`);
+      if (other !== undefined) {
+        const answersSyn = other.connection.clientIsn >= 0 && p.tcpAck === ((other.connection.clientIsn + 1) >>> 0);
+        if ((p.tcpFlags & TCP_SYN) === 0 || answersSyn) tracked = other;
+      }
+    }
+    if (tracked !== undefined && isSyn && !fromServer && tracked.connection.clientIsn >= 0 && p.tcpSeq !== tracked.connection.clientIsn) {
+      // the same four-tuple reused for a new connection
+      this.retire(key, tracked);
+      tracked = undefined;
+    }
+    if (tracked === undefined) {
+      tracked = this.open(key, client, clientPort, server, serverPort, frame);
+      if (!isSyn) tracked.connection.startedMidway = true;
+    }
+    const connection = tracked.connection;
+    const origin = originOf(frame);
+    connection.last = origin;
+    const from: Side = fromServer ? "server" : "client";
+    if (fromServer) connection.noteAnswer(src);
+    if (isSyn && !fromServer) {
+      connection.syns.push(origin);
+      connection.clientIsn = p.tcpSeq;
+    } else if (p.tcpFlags & TCP_SYN && fromServer) {
+      connection.synAcks.push({ origin, from, address: src });
+    }
+    if (p.tcpFlags & TCP_FIN) connection.fins.push({ origin, from, address: src });
+    if (p.tcpFlags & TCP_RST) connection.resets.push({ origin, from, address: src });
+    const stream = fromServer ? tracked.toClient : tracked.toServer;
+    stream.segment(p.tcpSeq, p.tcpFlags, p.buf, p.payloadOffset, p.payloadLength, origin);
+  }
+
+  private open(key: string, client: string, clientPort: number, server: string, serverPort: number, frame: Frame): TrackedConnection {
+    if (this.active.size >= MAX_CONNECTIONS) this.evictOldest();
+    const connection = new ControlConnection(client, clientPort, server, serverPort, this.connectionCount++, originOf(frame));
+    const tracked: TrackedConnection = {
+      connection,
+      toServer: new TcpDirectionStream(this.streamEvents(connection, "client")),
+      toClient: new TcpDirectionStream(this.streamEvents(connection, "server")),
+    };
+    this.active.set(key, tracked);
+    this.byClientEnd.set(`${client}|${clientPort}|${serverPort}`, tracked);
+    return tracked;
+  }
+
+  private streamEvents(connection: ControlConnection, from: Side): StreamEvents {
+    return {
+      message: (message, origin) => {
+        connection.message(message, from, origin);
+        this.indexCalls(connection);
+      },
+      malformed: (reason, origin) => connection.malformedMessage(reason, origin),
+      gap: (bytes) => {
+        connection.gapBytes += bytes;
+      },
+    };
+  }
+
+  /** Makes each call findable by the call IDs its GRE carries (RFC 2637 §4.1: the receiver's). */
+  private indexCalls(connection: ControlConnection): void {
+    for (const call of connection.calls) {
+      if (call.clientCallId !== null) this.toClientIndex.set(greKey(connection.client, call.clientCallId), call);
+      if (call.serverCallId !== null) this.toServerIndex.set(greKey(connection.client, call.serverCallId), call);
+    }
+  }
+
+  private evictOldest(): void {
+    let oldestKey: string | undefined;
+    let oldest: TrackedConnection | undefined;
+    for (const [key, tracked] of this.active) {
+      if (oldest === undefined || before(tracked.connection.last, oldest.connection.last)) {
+        oldestKey = key;
+        oldest = tracked;
+      }
+    }
+    if (oldestKey !== undefined && oldest !== undefined) {
+      this.limits.connectionsEvicted++;
+      this.retire(oldestKey, oldest);
+    }
+  }
+
+  private retire(key: string, tracked: TrackedConnection): void {
+    this.active.delete(key);
+    const end = `${tracked.connection.client}|${tracked.connection.clientPort}|${tracked.connection.serverPort}`;
+    if (this.byClientEnd.get(end) === tracked) this.byClientEnd.delete(end);
+    this.finishConnection(tracked);
+  }
+
+  private finishConnection(tracked: TrackedConnection): void {
+    tracked.toServer.finish();
+    tracked.toClient.finish();
+    tracked.connection.finish();
+    if (this.done.length < MAX_SESSIONS_REPORTED) this.done.push(tracked.connection);
+    else this.limits.sessionsDropped++;
+  }
+
+  // ---------------------------------------------------------------- GRE
+
+  private gre(p: Packet, frame: Frame, depth: number): void {
+    if (p.greVersion !== 1 || p.greProtocol !== GRE_PROTOCOL_PPP || p.greCallId < 0) return;
+    const callId = p.greCallId;
+    // towards the server it carries the server's call ID and comes from the client; towards the client the client's
+    let call = this.toServerIndex.get(p.ipVersion === 4 ? p.src4 * 65536 + callId : `${sourceAddress(p)}|${callId}`);
+    let side: Side = "client";
+    if (call === undefined) {
+      call = this.toClientIndex.get(p.ipVersion === 4 ? p.dst4 * 65536 + callId : `${destinationAddress(p)}|${callId}`);
+      side = "server";
+    }
+    if (call === undefined) {
+      this.orphan(p, frame);
+      return;
+    }
+    const flow = side === "client" ? call.toServer : call.toClient;
+    const sourcesBefore = flow.sources.length;
+    flow.add(p, frame);
+    if (side === "server" && flow.sources.length !== sourcesBefore) call.connection.noteAnswer(flow.sources[sourcesBefore].address);
+    if (p.pppProtocol < 0) return;
+    if (p.pppProtocol === PppProtocol.IPv4 || p.pppProtocol === PppProtocol.IPv6) {
+      if (depth < MAX_NESTED_DEPTH) this.tunnelled(p, frame, depth);
+      return;
+    }
+    // RFC 1661 §2: 0x8000-0xbfff network control protocols, 0xc000-0xffff link control and authentication
+    if (p.pppProtocol >= 0x8000) call.ppp.frame(side, p.pppProtocol, p.buf, p.pppOffset, p.pppLength, originOf(frame));
+  }
+
+  /** IP inside the PPP of a tunnel: a PPTP session can run inside another. */
+  private tunnelled(p: Packet, frame: Frame, depth: number): void {
+    const inner = this.nested;
+    const kind = this.decoder.decodeIp(p.buf, p.pppOffset, p.pppLength, inner, frame.tsSec);
+    if (kind === PacketKind.PptpTcp || kind === PacketKind.Gre) this.packet(inner, frame, depth + 1);
+  }
+
+  private orphan(p: Packet, frame: Frame): void {
+    const key = this.lastOrphanKey;
+    let flow = this.lastOrphan;
+    if (flow === null || p.ipVersion !== 4 || key.src4 !== p.src4 || key.dst4 !== p.dst4 || key.callId !== p.greCallId) {
+      const from = sourceAddress(p);
+      const to = destinationAddress(p);
+      const mapKey = `${from}|${to}|${p.greCallId}`;
+      flow = this.orphans.get(mapKey) ?? null;
+      if (flow === null) {
+        if (this.orphans.size >= MAX_ORPHAN_FLOWS) {
+          this.limits.orphanFlowsDropped++;
+          return;
+        }
+        flow = { from, to, callId: p.greCallId, flow: new GreDirection(), pppProtocols: [] };
+        this.orphans.set(mapKey, flow);
+      }
+      this.lastOrphan = flow;
+      key.src4 = p.ipVersion === 4 ? p.src4 : -1;
+      key.dst4 = p.ipVersion === 4 ? p.dst4 : -1;
+      key.callId = p.greCallId;
+    }
+    flow.flow.add(p, frame);
+    if (p.pppProtocol >= 0 && flow.pppProtocols.length < 8 && !flow.pppProtocols.includes(p.pppProtocol)) flow.pppProtocols.push(p.pppProtocol);
+  }
+
+  // ---------------------------------------------------------------- PPP links
+
+  private link(p: Packet, frame: Frame): PppLink | undefined {
+    const kind: LinkKind = p.pppoeSession >= 0 || p.pppoeCode >= 0 ? "pppoe" : "ppp";
+    // PPPoE Discovery before the session exists carries session 0: it belongs to the link that follows
+    const session = kind === "pppoe" ? p.pppoeSession : -1;
+    const key = `${frame.fileIndex}|${frame.linkType}|${kind}|${session}`;
+    let link = this.linkMap.get(key);
+    if (link === undefined) {
+      if (this.linkMap.size >= MAX_LINKS) {
+        this.limits.linksDropped++;
+        return undefined;
+      }
+      link = new PppLink(kind, frame.linkType, frame.fileIndex, session, frame, p.direction);
+      const pending = this.discoveries.get(frame.fileIndex);
+      if (kind === "pppoe" && pending !== undefined) link.ends.adopt(pending);
+      this.linkMap.set(key, link);
+    }
+    return link;
+  }
+
+  /**
+   * PPPoE Discovery (RFC 2516 §5): PADI, PADO and PADR carry session 0, so the addresses of
+   * host and access concentrator wait per file for the session that PADS opens.
+   */
+  private discovery(p: Packet, frame: Frame): void {
+    let pending = this.discoveries.get(frame.fileIndex);
+    if (pending === undefined) {
+      if (this.discoveries.size >= MAX_LINKS) return;
+      pending = new PppoeEnds();
+      this.discoveries.set(frame.fileIndex, pending);
+    }
+    pending.discovery(p);
+    if (p.pppoeSession > 0) this.link(p, frame)?.ends.adopt(pending);
+  }
+
+  /** A control segment carried by a PPP link: remember that the link carries this session. */
+  private ipOverLink(p: Packet, frame: Frame): void {
+    const link = this.link(p, frame);
+    if (link === undefined) return;
+    link.touch(frame);
+    const client = p.srcPort === this.pptpPort ? destinationAddress(p) : sourceAddress(p);
+    const clientPort = p.srcPort === this.pptpPort ? p.dstPort : p.srcPort;
+    const tracked = this.byClientEnd.get(`${client}|${clientPort}|${this.pptpPort}`);
+    if (tracked) link.carries(tracked.connection.index);
+  }
+
+  // ---------------------------------------------------------------- results
+
+  /** End of capture: flush the streams and return every connection in the order it began. */
+  finish(): { connections: ControlConnection[]; orphans: OrphanFlow[]; links: PppLink[] } {
+    for (const tracked of this.active.values()) this.finishConnection(tracked);
+    this.active.clear();
+    const connections = this.done.sort((a, b) => a.index - b.index);
+    return { connections, orphans: [...this.orphans.values()], links: [...this.linkMap.values()].filter((l) => l.frames > 0) };
+  }
+}
+
+function greKey(address: string, callId: number): number | string {
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  if (v4 === null) return `${address}|${callId}`;
+  const n = ((+v4[1] << 24) | (+v4[2] << 16) | (+v4[3] << 8) | +v4[4]) >>> 0;
+  return n * 65536 + callId;
+}
