@@ -1,10 +1,11 @@
 // One measurement in a fresh process, so that its peak RSS is its own:
-//   node bench/measure.js <floor|decode|pcap-parser> <capture>
+//   node bench/measure.js <floor|decode|analyze|pcap-parser> <capture>
 // prints one JSON line {mode, packets, bytes, seconds, maxRssBytes}.
 import { createRequire } from "node:module";
 import { walkPcapRecordHeaders } from "../dist/capture/floor.js";
 import { readCaptureSet } from "../dist/capture/capture-set.js";
 import { Decoder } from "../dist/decode/decoder.js";
+import { analyze } from "../dist/analyze.js";
 
 const [mode, file] = process.argv.slice(2);
 
@@ -38,7 +39,13 @@ function pcapParserCount(path) {
   });
 }
 
-const MODES = { floor: walkPcapRecordHeaders, decode: decodeAll, "pcap-parser": pcapParserCount };
+/** The whole analysis, as `pptp-analyze --format json` runs it (report built, not printed). */
+async function analyzeAll(path) {
+  const report = await analyze([path]);
+  return { packets: report.captures[0].packets, bytes: report.captures[0].bytes, sessions: report.sessions.length };
+}
+
+const MODES = { floor: walkPcapRecordHeaders, decode: decodeAll, analyze: analyzeAll, "pcap-parser": pcapParserCount };
 
 const run = MODES[mode];
 if (!run || !file) {

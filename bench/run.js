@@ -17,6 +17,7 @@ ensureBenchCapture(capture, sizeMb * 1e6);
 const MODES = [
   ["floor", "record-header walk (the floor)"],
   ["decode", "read + decode every layer"],
+  ["analyze", "full analysis (report built)"],
   ["pcap-parser", "pcap-parser 0.2.1, count only"],
 ];
 

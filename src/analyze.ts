@@ -8,7 +8,15 @@ import type { CaptureProblem } from "./capture/problems.js";
 import { type Frame, type FrameOrigin, isoTime } from "./capture/frame.js";
 import { Decoder } from "./decode/decoder.js";
 import { DECODE_ERROR_NAMES, PacketKind } from "./decode/packet.js";
-import { SessionTracker, type OrphanFlow } from "./model/tracker.js";
+import {
+  MAX_CONNECTIONS,
+  MAX_LINKS,
+  MAX_ORPHAN_FLOWS,
+  MAX_SESSIONS_REPORTED,
+  SessionTracker,
+  type OrphanFlow,
+  type TrackerLimitsReached,
+} from "./model/tracker.js";
 import { buildLinks, buildSessions, FrameRefs } from "./model/sessions.js";
 import { REPORT_SCHEMA, type CaptureSummary, type Finding, type FrameRef, type Report, type Session, type TrafficCounts } from "./report/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
@@ -88,6 +96,8 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
   });
 
   for (const orphan of model.orphans) findings.push(unknownCallIdFinding(orphan, refs));
+  const limits = limitFinding(tracker.limits);
+  if (limits) findings.push(limits);
 
   const report: Report = {
     schema: REPORT_SCHEMA,
@@ -151,5 +161,24 @@ function summarize(sessions: Session[], findings: Finding[]): Report["summary"] 
     failed: sessions.filter((s) => s.outcome === "failed").length,
     incomplete: sessions.filter((s) => s.outcome === "incomplete").length,
     findings: counts,
+  };
+}
+
+/** What the model's hard limits pushed out, so that a report never drops anything silently. */
+function limitFinding(limits: TrackerLimitsReached): Finding | null {
+  const parts: string[] = [];
+  if (limits.connectionsEvicted > 0)
+    parts.push(`${limits.connectionsEvicted} control connection(s) were closed early because more than ${MAX_CONNECTIONS} were open at once`);
+  if (limits.sessionsDropped > 0) parts.push(`${limits.sessionsDropped} control connection(s) beyond the first ${MAX_SESSIONS_REPORTED} are not reported`);
+  if (limits.orphanFlowsDropped > 0)
+    parts.push(`${limits.orphanFlowsDropped} GRE packet(s) of call IDs beyond the first ${MAX_ORPHAN_FLOWS} unexplained flows were not followed`);
+  if (limits.linksDropped > 0) parts.push(`${limits.linksDropped} frame(s) of PPP links beyond the first ${MAX_LINKS} were not followed`);
+  if (parts.length === 0) return null;
+  return {
+    code: "limit-reached",
+    severity: "info",
+    message: `The capture holds more than the analyzer tracks at once: ${parts.join("; ")}.`,
+    frames: [],
+    remedy: "Filter the capture to the sessions of interest (e.g. tshark -Y \"ip.addr == CLIENT\") and analyze that.",
   };
 }

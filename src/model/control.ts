@@ -131,6 +131,15 @@ export class ControlConnection {
     this.last = origin;
   }
 
+  /**
+   * Whether this looks like a PPTP control connection at all: a handshake to the control
+   * port, or a PPTP message in it. A capture that starts mid-connection with no message
+   * (another protocol that happens to use the port) is not reported.
+   */
+  get isPptp(): boolean {
+    return this.syns.length > 0 || this.synAcks.length > 0 || this.messages.length > 0 || this.messagesOmitted > 0;
+  }
+
   noteAnswer(address: string): void {
     if (!this.answeringAddresses.includes(address) && this.answeringAddresses.length < MAX_ANSWERING_ADDRESSES) {
       this.answeringAddresses.push(address);

@@ -34,6 +34,7 @@ export type Outcome = Session["outcome"];
 export function buildSessions(connections: readonly ControlConnection[], refs: FrameRefs, captureEnd: FrameOrigin | null): Session[] {
   const sessions: Session[] = [];
   for (const connection of connections) {
+    if (!connection.isPptp) continue;
     const calls: Array<Call | null> = connection.calls.length > 0 ? connection.calls : [null];
     for (const call of calls) sessions.push(buildSession(connection, call, sessions.length + 1, refs, captureEnd));
   }

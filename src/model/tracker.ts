@@ -13,7 +13,8 @@ import { Packet, PacketKind } from "../decode/packet.js";
 import { PppProtocol } from "../decode/ppp/protocols.js";
 import { TcpFlag } from "../decode/tcp.js";
 import { TcpDirectionStream, type StreamEvents } from "../reassembly/tcp-stream.js";
-import { type Call, ControlConnection, type Side } from "./control.js";
+import { CallIndex } from "./call-index.js";
+import { ControlConnection, type Side } from "./control.js";
 import { GreDirection } from "./gre-flow.js";
 import { type LinkKind, PppLink, PppoeEnds } from "./ppp-links.js";
 
@@ -59,9 +60,9 @@ export class SessionTracker {
   private readonly done: ControlConnection[] = [];
   /** A client's connection by "client|clientPort|serverPort", to place a SYN-ACK or segments from another address. */
   private readonly byClientEnd = new Map<string, TrackedConnection>();
-  /** Calls by the call ID GRE carries towards that end: keyed by IPv4 address * 65536 + call ID, or text for IPv6. */
-  private readonly toClientIndex = new Map<number | string, Call>();
-  private readonly toServerIndex = new Map<number | string, Call>();
+  /** Calls by the call ID GRE carries towards that end and the client's address. */
+  private readonly toClientIndex = new CallIndex();
+  private readonly toServerIndex = new CallIndex();
   private readonly orphans = new Map<string, OrphanFlow>();
   private lastOrphan: OrphanFlow | null = null;
   private lastOrphanKey = { src4: -1, dst4: -1, callId: -1 };
@@ -176,8 +177,8 @@ export class SessionTracker {
   /** Makes each call findable by the call IDs its GRE carries (RFC 2637 §4.1: the receiver's). */
   private indexCalls(connection: ControlConnection): void {
     for (const call of connection.calls) {
-      if (call.clientCallId !== null) this.toClientIndex.set(greKey(connection.client, call.clientCallId), call);
-      if (call.serverCallId !== null) this.toServerIndex.set(greKey(connection.client, call.serverCallId), call);
+      if (call.clientCallId !== null) this.toClientIndex.set(connection.client, call.clientCallId, call);
+      if (call.serverCallId !== null) this.toServerIndex.set(connection.client, call.serverCallId, call);
     }
   }
 
@@ -217,10 +218,10 @@ export class SessionTracker {
     if (p.greVersion !== 1 || p.greProtocol !== GRE_PROTOCOL_PPP || p.greCallId < 0) return;
     const callId = p.greCallId;
     // towards the server it carries the server's call ID and comes from the client; towards the client the client's
-    let call = this.toServerIndex.get(p.ipVersion === 4 ? p.src4 * 65536 + callId : `${sourceAddress(p)}|${callId}`);
+    let call = this.toServerIndex.find(p, "src", callId);
     let side: Side = "client";
     if (call === undefined) {
-      call = this.toClientIndex.get(p.ipVersion === 4 ? p.dst4 * 65536 + callId : `${destinationAddress(p)}|${callId}`);
+      call = this.toClientIndex.find(p, "dst", callId);
       side = "server";
     }
     if (call === undefined) {
@@ -330,9 +331,3 @@ export class SessionTracker {
   }
 }
 
-function greKey(address: string, callId: number): number | string {
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
-  if (v4 === null) return `${address}|${callId}`;
-  const n = ((+v4[1] << 24) | (+v4[2] << 16) | (+v4[3] << 8) | +v4[4]) >>> 0;
-  return n * 65536 + callId;
-}

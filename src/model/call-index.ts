@@ -1,0 +1,52 @@
+/**
+ * Calls by the call ID their GRE carries and the client address, looked up once per GRE
+ * packet: keyed by the call ID (a small integer), then compared by address as a number
+ * for IPv4, so the lookup allocates nothing.
+ */
+import { destinationAddress, sourceAddress } from "../decode/address.js";
+import type { Packet } from "../decode/packet.js";
+import type { Call } from "./control.js";
+
+interface Entry {
+  /** IPv4 address as an unsigned number, -1 for IPv6. */
+  address4: number;
+  address: string;
+  call: Call;
+}
+
+/** Entries per call ID: different clients may use the same call ID. */
+export const MAX_CALLS_PER_CALL_ID = 64;
+
+export class CallIndex {
+  private readonly byCallId = new Map<number, Entry[]>();
+
+  set(address: string, callId: number, call: Call): void {
+    let entries = this.byCallId.get(callId);
+    if (entries === undefined) {
+      entries = [];
+      this.byCallId.set(callId, entries);
+    }
+    const existing = entries.find((e) => e.address === address);
+    if (existing) existing.call = call; // the newest call with these IDs wins
+    else if (entries.length < MAX_CALLS_PER_CALL_ID) entries.push({ address4: ipv4Number(address), address, call });
+  }
+
+  /** The call for `callId` whose client is the packet's source (which = "src") or destination. */
+  find(p: Packet, which: "src" | "dst", callId: number): Call | undefined {
+    const entries = this.byCallId.get(callId);
+    if (entries === undefined) return undefined;
+    if (p.ipVersion === 4) {
+      const address = which === "src" ? p.src4 : p.dst4;
+      for (const e of entries) if (e.address4 === address) return e.call;
+      return undefined;
+    }
+    const text = which === "src" ? sourceAddress(p) : destinationAddress(p);
+    for (const e of entries) if (e.address === text) return e.call;
+    return undefined;
+  }
+}
+
+function ipv4Number(address: string): number {
+  const parts = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  return parts === null ? -1 : ((+parts[1] << 24) | (+parts[2] << 16) | (+parts[3] << 8) | +parts[4]) >>> 0;
+}
