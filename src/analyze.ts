@@ -4,21 +4,13 @@
  */
 import { readCaptureSet } from "./capture/capture-set.js";
 import type { CaptureFileInfo } from "./capture/reader.js";
-import type { CaptureProblem } from "./capture/problems.js";
 import { type Frame, type FrameOrigin, isoTime } from "./capture/frame.js";
 import { Decoder } from "./decode/decoder.js";
 import { DECODE_ERROR_NAMES, PacketKind } from "./decode/packet.js";
-import {
-  MAX_CONNECTIONS,
-  MAX_LINKS,
-  MAX_ORPHAN_FLOWS,
-  MAX_SESSIONS_REPORTED,
-  SessionTracker,
-  type OrphanFlow,
-  type TrackerLimitsReached,
-} from "./model/tracker.js";
+import { SessionTracker } from "./model/tracker.js";
+import { diagnose } from "./diagnose/index.js";
 import { buildLinks, buildSessions, FrameRefs } from "./model/sessions.js";
-import { REPORT_SCHEMA, type CaptureSummary, type Finding, type FrameRef, type Report, type Session, type TrafficCounts } from "./report/schema.js";
+import { REPORT_SCHEMA, type CaptureSummary, type Finding, type Report, type Session, type TrafficCounts } from "./report/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
 
 export interface AnalyzeOptions {
@@ -74,39 +66,32 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
     files.map((f) => f.file),
     files.map((f) => f.tsDigits),
   );
-  const ref = (fileIndex: number, frameNo: number) => refs.ref({ fileIndex, frameNo });
   const model = tracker.finish();
-  const sessions = buildSessions(model.connections, refs, files.some((f) => f.packets > 0) ? captureEnd : null);
-
-  const findings: Finding[] = problems.map((problem) => captureProblemFinding(problem, ref));
-  files.forEach((info, i) => {
-    if (traffic[i].malformedFrames === 0) return;
-    const listed = malformed[i];
-    const more = traffic[i].malformedFrames - listed.length;
-    findings.push({
-      code: "malformed",
-      severity: "warning",
-      message:
-        `${info.file}: ${traffic[i].malformedFrames} frame(s) could not be decoded ` +
-        `(first: frame ${listed[0].frameNo}, ${listed[0].what})` +
-        (more > 0 ? `; the first ${listed.length} are listed` : ""),
-      frames: listed.map((m) => ref(i, m.frameNo)),
-      detail: listed.map((m) => `frame ${m.frameNo}: ${m.what}`).join("; "),
-    });
+  const end = files.some((f) => f.packets > 0) ? captureEnd : null;
+  const sessions = buildSessions(model.connections, refs, end);
+  const links = buildLinks(model.links, refs);
+  const findings = diagnose({
+    refs,
+    files,
+    problems,
+    decodeFailures: files.map((_, i) => ({ fileIndex: i, count: traffic[i].malformedFrames, listed: malformed[i] })),
+    sessions,
+    links,
+    orphans: model.orphans,
+    limits: tracker.limits,
+    captureEnd: end,
   });
-
-  for (const orphan of model.orphans) findings.push(unknownCallIdFinding(orphan, refs));
-  const limits = limitFinding(tracker.limits);
-  if (limits) findings.push(limits);
-
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     captures: files.map(captureSummary),
-    sessions,
-    links: buildLinks(model.links, refs),
+    sessions: sessions.map((s) => s.session),
+    links: links.map((l) => l.report),
     findings,
-    summary: summarize(sessions, findings),
+    summary: summarize(
+      sessions.map((s) => s.session),
+      findings,
+    ),
   };
   return { report, traffic };
 }
@@ -124,37 +109,9 @@ function captureSummary(info: CaptureFileInfo): CaptureSummary {
   };
 }
 
-function captureProblemFinding(problem: CaptureProblem, ref: (fileIndex: number, frameNo: number) => FrameRef): Finding {
-  const truncated = problem.code === "capture-truncated";
-  return {
-    code: problem.code,
-    severity: "warning",
-    message: `${problem.file}: ${problem.message}`,
-    frames: [ref(problem.fileIndex, problem.frameNo)],
-    remedy: truncated
-      ? "The capture was cut off (capture stopped abruptly, disk full, or copied while still being written). Every complete packet before the cut was analyzed; recapture if the missing part matters."
-      : "The capture file is damaged at this point; the packets before it were analyzed. Recapture, or repair the file (e.g. with pcapfix) to see the rest.",
-  };
-}
-
-function unknownCallIdFinding(orphan: OrphanFlow, refs: FrameRefs): Finding {
-  const flow = orphan.flow;
-  return {
-    code: "unknown-call-id",
-    severity: "warning",
-    message:
-      `${flow.packets} GRE packet(s) from ${orphan.from} to ${orphan.to} carry call ID ${orphan.callId}, ` +
-      `which no control connection in the capture set up`,
-    frames: flow.first ? [refs.ref(flow.first), refs.ref(flow.last)] : [],
-    remedy:
-      "If the capture started after the call was set up, capture again from before the client connects (TCP port 1723). " +
-      "Otherwise a NAT or firewall may be rewriting call IDs, or the GRE belongs to another tunnel.",
-  };
-}
-
 function summarize(sessions: Session[], findings: Finding[]): Report["summary"] {
   const counts: Record<string, number> = {};
-  for (const f of [...findings, ...sessions.flatMap((s) => s.findings)]) counts[f.code] = (counts[f.code] ?? 0) + 1;
+  for (const f of allFindings({ findings, sessions })) counts[f.code] = (counts[f.code] ?? 0) + 1;
   return {
     sessions: sessions.length,
     established: sessions.filter((s) => s.outcome === "established").length,
@@ -164,21 +121,8 @@ function summarize(sessions: Session[], findings: Finding[]): Report["summary"] 
   };
 }
 
-/** What the model's hard limits pushed out, so that a report never drops anything silently. */
-function limitFinding(limits: TrackerLimitsReached): Finding | null {
-  const parts: string[] = [];
-  if (limits.connectionsEvicted > 0)
-    parts.push(`${limits.connectionsEvicted} control connection(s) were closed early because more than ${MAX_CONNECTIONS} were open at once`);
-  if (limits.sessionsDropped > 0) parts.push(`${limits.sessionsDropped} control connection(s) beyond the first ${MAX_SESSIONS_REPORTED} are not reported`);
-  if (limits.orphanFlowsDropped > 0)
-    parts.push(`${limits.orphanFlowsDropped} GRE packet(s) of call IDs beyond the first ${MAX_ORPHAN_FLOWS} unexplained flows were not followed`);
-  if (limits.linksDropped > 0) parts.push(`${limits.linksDropped} frame(s) of PPP links beyond the first ${MAX_LINKS} were not followed`);
-  if (parts.length === 0) return null;
-  return {
-    code: "limit-reached",
-    severity: "info",
-    message: `The capture holds more than the analyzer tracks at once: ${parts.join("; ")}.`,
-    frames: [],
-    remedy: "Filter the capture to the sessions of interest (e.g. tshark -Y \"ip.addr == CLIENT\") and analyze that.",
-  };
+
+/** Capture-level findings, then each session's. */
+export function allFindings(report: Pick<Report, "findings" | "sessions">): Finding[] {
+  return [...report.findings, ...report.sessions.flatMap((s) => s.findings)];
 }

@@ -1,7 +1,7 @@
 /** The command line (contract in ../shared/DESIGN.md): arguments -> analyze() -> report -> exit code. */
 import { writeFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { analyzeCaptures } from "./analyze.js";
+import { allFindings, analyzeCaptures } from "./analyze.js";
 import { CaptureOpenError } from "./capture/reader.js";
 import type { Severity } from "./report/schema.js";
 import { renderTable } from "./report/table.js";
@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     if (options.output) writeFileSync(options.output, text);
     else process.stdout.write(text);
     const threshold = FAIL_ON_RANK[options.failOn];
-    const failing = analysis.report.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold);
+    const failing = allFindings(analysis.report).some((f) => SEVERITY_RANK[f.severity] >= threshold);
     return failing ? ExitCode.FindingsAtThreshold : ExitCode.Ok;
   } catch (error) {
     process.stderr.write(`${TOOL_NAME}: ${describeError(error)}\n`);

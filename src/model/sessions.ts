@@ -31,18 +31,28 @@ const SYN_ANSWER_SECONDS = 3;
 
 export type Outcome = Session["outcome"];
 
-export function buildSessions(connections: readonly ControlConnection[], refs: FrameRefs, captureEnd: FrameOrigin | null): Session[] {
-  const sessions: Session[] = [];
+/** A report session with the model objects it came from, for the rules. */
+export interface BuiltSession {
+  session: Session;
+  connection: ControlConnection;
+  call: Call | null;
+  ppp: PppSummary | null;
+}
+
+export function buildSessions(connections: readonly ControlConnection[], refs: FrameRefs, captureEnd: FrameOrigin | null): BuiltSession[] {
+  const sessions: BuiltSession[] = [];
   for (const connection of connections) {
     if (!connection.isPptp) continue;
     const calls: Array<Call | null> = connection.calls.length > 0 ? connection.calls : [null];
-    for (const call of calls) sessions.push(buildSession(connection, call, sessions.length + 1, refs, captureEnd));
+    for (const call of calls) {
+      const ppp = call?.ppp.summary() ?? null;
+      sessions.push({ session: buildSession(connection, call, ppp, sessions.length + 1, refs, captureEnd), connection, call, ppp });
+    }
   }
   return sessions;
 }
 
-function buildSession(connection: ControlConnection, call: Call | null, n: number, refs: FrameRefs, captureEnd: FrameOrigin | null): Session {
-  const ppp = call?.ppp.summary() ?? null;
+function buildSession(connection: ControlConnection, call: Call | null, ppp: PppSummary | null, n: number, refs: FrameRefs, captureEnd: FrameOrigin | null): Session {
   let first = connection.first;
   let last = connection.last;
   for (const flow of call ? [call.toServer, call.toClient] : []) {
@@ -124,23 +134,27 @@ function protocolReport(summary: NegotiationSummary): ProtocolReport {
   return { state: summary.state, detail: summary.failure?.detail ?? summary.terminate?.text ?? null };
 }
 
-export function buildLinks(links: readonly PppLink[], refs: FrameRefs): Link[] {
+export function buildLinks(links: readonly PppLink[], refs: FrameRefs): Array<{ link: PppLink; report: Link; ppp: PppSummary }> {
   return links.map((link) => {
     const ppp = link.negotiation.summary();
-    const addresses = ppp.ipcp.assigned.map((a) => a.address).filter((a, i, all) => all.indexOf(a) === i);
-    const knownSides = link.sideSource !== "inferred";
-    return {
-      kind: link.kind,
-      linkType: link.linkType,
-      sessionId: link.sessionId >= 0 ? link.sessionId : null,
-      local: knownSides ? ppp.ipcp.client : null,
-      peer: knownSides ? ppp.ipcp.server : null,
-      addresses,
-      sides: link.sideSource,
-      ppp: pppReport(ppp),
-      frames: [refs.ref(link.first), refs.ref(link.last)],
-    };
+    return { link, ppp, report: linkReport(link, ppp, refs) };
   });
+}
+
+function linkReport(link: PppLink, ppp: PppSummary, refs: FrameRefs): Link {
+  const addresses = ppp.ipcp.assigned.map((a) => a.address).filter((a, i, all) => all.indexOf(a) === i);
+  const knownSides = link.sideSource !== "inferred";
+  return {
+    kind: link.kind,
+    linkType: link.linkType,
+    sessionId: link.sessionId >= 0 ? link.sessionId : null,
+    local: knownSides ? ppp.ipcp.client : null,
+    peer: knownSides ? ppp.ipcp.server : null,
+    addresses,
+    sides: link.sideSource,
+    ppp: pppReport(ppp),
+    frames: [refs.ref(link.first), refs.ref(link.last)],
+  };
 }
 
 function seconds(origin: FrameOrigin): number {

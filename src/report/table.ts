@@ -59,10 +59,11 @@ export function renderTable({ report, traffic }: Analysis): string {
     }
     lines.push("", links.toString());
   }
-  if (report.findings.length > 0) {
+  const findings = [...report.findings.map((f) => ({ f, where: "" })), ...report.sessions.flatMap((s) => s.findings.map((f) => ({ f, where: `${s.id} ` })))];
+  if (findings.length > 0) {
     lines.push("", "Findings:");
-    for (const f of report.findings) {
-      lines.push(`  [${f.severity}] ${f.code}: ${f.message}`);
+    for (const { f, where } of findings) {
+      lines.push(`  ${where}[${f.severity}] ${f.code}: ${f.message}`);
       if (f.frames.length > 0) lines.push(`    frames: ${f.frames.map(formatFrameRef).join(", ")}`);
       if (f.remedy) lines.push(`    remedy: ${f.remedy}`);
     }

@@ -1,0 +1,49 @@
+/**
+ * What the rules read: the finished model, with the report's session objects beside the
+ * connection, call and PPP negotiation they came from. Rules only read these.
+ */
+import type { FrameOrigin } from "../capture/frame.js";
+import type { CaptureProblem } from "../capture/problems.js";
+import type { CaptureFileInfo } from "../capture/reader.js";
+import type { Call, ControlConnection } from "../model/control.js";
+import type { PppSummary } from "../model/ppp-negotiation.js";
+import type { PppLink } from "../model/ppp-links.js";
+import type { FrameRefs } from "../model/sessions.js";
+import type { OrphanFlow, TrackerLimitsReached } from "../model/tracker.js";
+import type { Link, Session } from "../report/schema.js";
+
+export interface SessionFacts {
+  /** The report's session; the engine appends the findings. */
+  session: Session;
+  connection: ControlConnection;
+  /** Null for a control connection that never got to a call. */
+  call: Call | null;
+  /** The call's PPP negotiation, null without a call. */
+  ppp: PppSummary | null;
+}
+
+export interface LinkFacts {
+  link: PppLink;
+  report: Link;
+  ppp: PppSummary;
+}
+
+/** Frames the decoder could not take apart, per file (the first few listed). */
+export interface DecodeFailures {
+  fileIndex: number;
+  count: number;
+  listed: Array<{ frameNo: number; what: string }>;
+}
+
+export interface CaptureFacts {
+  refs: FrameRefs;
+  files: readonly CaptureFileInfo[];
+  problems: readonly CaptureProblem[];
+  decodeFailures: readonly DecodeFailures[];
+  sessions: readonly SessionFacts[];
+  links: readonly LinkFacts[];
+  orphans: readonly OrphanFlow[];
+  limits: TrackerLimitsReached;
+  /** Time of the last frame of the capture set, null when it has none. */
+  captureEnd: FrameOrigin | null;
+}

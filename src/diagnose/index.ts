@@ -1,0 +1,27 @@
+/**
+ * The diagnosis: every rule, registered in one list, run over the finished model.
+ * Session findings go into their session, capture-level findings are returned.
+ */
+import type { Finding } from "../report/schema.js";
+import { captureTruncated } from "./capture-truncated.js";
+import type { CaptureFacts } from "./facts.js";
+import { limitReached } from "./limit-reached.js";
+import { malformed } from "./malformed.js";
+import type { Rule } from "./rule.js";
+import { unknownCallId } from "./unknown-call-id.js";
+
+/** Every rule, in the order their findings are listed. */
+export const RULES: readonly Rule[] = [unknownCallId, captureTruncated, malformed, limitReached];
+
+export function ruleFor(code: string): Rule | undefined {
+  return RULES.find((rule) => rule.code === code);
+}
+
+export function diagnose(capture: CaptureFacts): Finding[] {
+  for (const facts of capture.sessions) {
+    for (const rule of RULES) if (rule.session) facts.session.findings.push(...rule.session(facts, capture));
+  }
+  const findings: Finding[] = [];
+  for (const rule of RULES) if (rule.capture) findings.push(...rule.capture(capture));
+  return findings;
+}
