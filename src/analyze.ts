@@ -8,7 +8,8 @@ import { type Frame, type FrameOrigin, isoTime } from "./capture/frame.js";
 import { Decoder } from "./decode/decoder.js";
 import { DECODE_ERROR_NAMES, PacketKind } from "./decode/packet.js";
 import { SessionTracker } from "./model/tracker.js";
-import { diagnose } from "./diagnose/index.js";
+import { diagnose, RULES } from "./diagnose/index.js";
+import type { Rule } from "./diagnose/rule.js";
 import { buildLinks, buildSessions, FrameRefs } from "./model/sessions.js";
 import { REPORT_SCHEMA, type CaptureSummary, type Finding, type Report, type Session, type TrafficCounts } from "./report/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
@@ -31,7 +32,12 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   return (await analyzeCaptures(inputs, options)).report;
 }
 
-export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions = {}): Promise<Analysis> {
+/** The analysis with a chosen list of rules instead of every registered one (tests of single rules). */
+export async function analyzeWithRules(inputs: string[], rules: readonly Rule[], options: AnalyzeOptions = {}): Promise<Report> {
+  return (await analyzeCaptures(inputs, options, rules)).report;
+}
+
+export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions = {}, rules: readonly Rule[] = RULES): Promise<Analysis> {
   const pptpPort = options.pptpPort ?? 1723;
   const decoder = new Decoder({ pptpPort });
   const tracker = new SessionTracker(decoder, pptpPort);
@@ -80,7 +86,7 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
     orphans: model.orphans,
     limits: tracker.limits,
     captureEnd: end,
-  });
+  }, rules);
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },

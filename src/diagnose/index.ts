@@ -17,11 +17,11 @@ export function ruleFor(code: string): Rule | undefined {
   return RULES.find((rule) => rule.code === code);
 }
 
-export function diagnose(capture: CaptureFacts): Finding[] {
+export function diagnose(capture: CaptureFacts, rules: readonly Rule[] = RULES): Finding[] {
   for (const facts of capture.sessions) {
-    for (const rule of RULES) if (rule.session) facts.session.findings.push(...rule.session(facts, capture));
+    for (const rule of rules) if (rule.session) facts.session.findings.push(...rule.session(facts, capture));
   }
   const findings: Finding[] = [];
-  for (const rule of RULES) if (rule.capture) findings.push(...rule.capture(capture));
+  for (const rule of rules) if (rule.capture) findings.push(...rule.capture(capture));
   return findings;
 }
