@@ -13,11 +13,35 @@ import { SeededRandom } from "./random.js";
 import { healthySession } from "./sessions.js";
 import type { SynthRecord } from "./pcap-writer.js";
 
+/**
+ * The verdict a fixture is built to show, declared by hand beside the script that builds
+ * it (never read back from our own output): `npm run fixtures` writes it as
+ * `<name>.expected.json`, and test/fixtures.test.ts runs the command line on the capture
+ * and compares.
+ */
+export interface FixtureExpectation {
+  /** The sessions in report order. */
+  sessions: Array<{
+    client: string;
+    dialed: string;
+    clientCallId: number | null;
+    serverCallId: number | null;
+    outcome: "established" | "failed" | "incomplete";
+    /** Finding codes of the session, in any order; no other code may appear. */
+    findings: string[];
+    /** The `recommended` address of the finding that carries one. */
+    recommended?: string;
+  }>;
+  /** Capture-level finding codes; no other code may appear. */
+  findings: string[];
+}
+
 export interface Fixture {
   /** File name in fixtures/. */
   name: string;
   description: string;
   bytes: () => Buffer;
+  expected: FixtureExpectation;
 }
 
 /** 2024-03-01T09:00:00Z: a fixed start, so files do not depend on the day they were made. */
@@ -49,11 +73,17 @@ function healthyRecords(framing: LinkFraming): SynthRecord[] {
   return records;
 }
 
+const HEALTHY_VERDICT: FixtureExpectation = {
+  sessions: [{ client: "192.0.2.10", dialed: "198.51.100.1", clientCallId: 0x1c2a, serverCallId: 0x8001, outcome: "established", findings: [] }],
+  findings: [],
+};
+
 export const FIXTURES: readonly Fixture[] = [
   {
     name: "healthy.pcap",
     description: "one PPTP session that works end to end (MS-CHAPv2, MPPE, IPCP), Ethernet, classic pcap",
     bytes: () => writePcap(healthyRecords("ethernet"), { linkType: LINK_TYPE_OF_FRAMING.ethernet }),
+    expected: HEALTHY_VERDICT,
   },
   {
     name: "healthy.pcapng",
@@ -65,17 +95,27 @@ export const FIXTURES: readonly Fixture[] = [
           records: healthyRecords("ethernet"),
         },
       ]),
+    expected: HEALTHY_VERDICT,
   },
   {
     name: "healthy-sll.pcap",
     description: "the healthy session captured with `tcpdump -i any` (Linux cooked, LINKTYPE_LINUX_SLL)",
     bytes: () => writePcap(healthyRecords("linux-sll"), { linkType: LINK_TYPE_OF_FRAMING["linux-sll"] }),
+    expected: HEALTHY_VERDICT,
   },
 ];
 
 export function writeFixtures(folder: string): void {
   mkdirSync(folder, { recursive: true });
-  for (const fixture of FIXTURES) writeFileSync(join(folder, fixture.name), fixture.bytes());
+  for (const fixture of FIXTURES) {
+    writeFileSync(join(folder, fixture.name), fixture.bytes());
+    writeFileSync(join(folder, `${fixture.name}.expected.json`), expectationJson(fixture));
+  }
+}
+
+/** The committed `<name>.expected.json`: description and verdict. */
+export function expectationJson(fixture: Fixture): string {
+  return JSON.stringify({ capture: fixture.name, description: fixture.description, ...fixture.expected }, null, 2) + "\n";
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -10,15 +10,54 @@ import { describe, expect, it } from "vitest";
 import { readCaptureSet } from "../../src/capture/capture-set.js";
 import { Decoder } from "../../src/decode/decoder.js";
 import { PacketKind } from "../../src/decode/packet.js";
-import { FIXTURES } from "../../src/synth/fixtures.js";
+import { expectationJson, FIXTURES, type FixtureExpectation } from "../../src/synth/fixtures.js";
+import type { Report } from "../../src/report/schema.js";
 import { hasTshark } from "../helpers.js";
 
 const FOLDER = fileURLToPath(new URL("../../fixtures/", import.meta.url));
+/** The built command line (npm test compiles first). */
+const BIN = fileURLToPath(new URL("../../bin/pptp-analyze.js", import.meta.url));
 
 describe("fixtures", () => {
-  it.each(FIXTURES.map((f) => [f.name, f]))("%s equals what the synthesizer writes", (_name, fixture) => {
+  it.each(FIXTURES.map((f) => [f.name, f]))("%s and its expected verdict equal what the synthesizer writes", (_name, fixture) => {
     const committed = readFileSync(join(FOLDER, fixture.name));
     expect(fixture.bytes().equals(committed)).toBe(true);
+    expect(readFileSync(join(FOLDER, `${fixture.name}.expected.json`), "utf8")).toBe(expectationJson(fixture));
+  });
+});
+
+/** The verdict part of a report, in the shape of FixtureExpectation. */
+function verdictOf(report: Report): FixtureExpectation {
+  return {
+    sessions: report.sessions.map((s) => {
+      const recommended = s.findings.find((f) => f.recommended !== undefined)?.recommended;
+      return {
+        client: s.client,
+        dialed: s.dialed,
+        clientCallId: s.clientCallId,
+        serverCallId: s.serverCallId,
+        outcome: s.outcome,
+        findings: [...new Set(s.findings.map((f) => f.code))].sort(),
+        ...(recommended !== undefined ? { recommended } : {}),
+      };
+    }),
+    findings: [...new Set(report.findings.map((f) => f.code))].sort(),
+  };
+}
+
+function sortedCodes(expected: FixtureExpectation): FixtureExpectation {
+  return {
+    sessions: expected.sessions.map((s) => ({ ...s, findings: [...s.findings].sort() })),
+    findings: [...expected.findings].sort(),
+  };
+}
+
+describe("the command line on every fixture gives the declared verdict", () => {
+  it.each(FIXTURES.map((f) => [f.name, f]))("%s", (name, fixture) => {
+    const run = spawnSync(process.execPath, [BIN, "--format", "json", "--fail-on", "never", join(FOLDER, name)], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(verdictOf(JSON.parse(run.stdout) as Report)).toEqual(sortedCodes(fixture.expected));
   });
 });
 
