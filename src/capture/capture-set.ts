@@ -19,10 +19,15 @@ export interface CaptureSetResult {
  * The frame's bytes are valid only during the call. All files are opened before any is
  * read; the first that cannot be opened is thrown as CaptureOpenError.
  */
+export interface CaptureSetOptions extends SourceOptions {
+  /** Called after every chunk read: bytes read so far over all files, and their total size when every size is known. */
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+}
+
 export async function readCaptureSet(
   paths: string[],
   onFrame: (frame: Frame) => void,
-  options: SourceOptions = {},
+  options: CaptureSetOptions = {},
 ): Promise<CaptureSetResult> {
   if (paths.filter((path) => path === "-").length > 1) {
     throw new CaptureOpenError('stdin: "-" may be given only once');
@@ -38,8 +43,9 @@ export async function readCaptureSet(
   }
   try {
     if (openError !== undefined) throw openError;
-    if (readers.length === 1) await readOne(readers[0], onFrame);
-    else await readMerged(readers, onFrame);
+    const progress = options.onProgress ? () => reportProgress(readers, options.onProgress!) : undefined;
+    if (readers.length === 1) await readOne(readers[0], onFrame, progress);
+    else await readMerged(readers, onFrame, progress);
   } finally {
     await Promise.all(readers.map((reader) => reader.close()));
   }
@@ -51,18 +57,29 @@ export async function readCaptureSet(
 }
 
 /** One file: no merge, a tight loop. */
-async function readOne(reader: CaptureReader, onFrame: (frame: Frame) => void): Promise<void> {
+async function readOne(reader: CaptureReader, onFrame: (frame: Frame) => void, progress?: () => void): Promise<void> {
   const frame = reader.frame;
   do {
     while (reader.next()) onFrame(frame);
+    progress?.();
   } while (await reader.fill());
 }
 
+function reportProgress(readers: readonly CaptureReader[], onProgress: (bytesRead: number, totalBytes: number | undefined) => void): void {
+  let read = 0;
+  let total: number | undefined = 0;
+  for (const reader of readers) {
+    read += reader.bytesRead;
+    total = total === undefined || reader.totalBytes === undefined ? undefined : total + reader.totalBytes;
+  }
+  onProgress(read, total);
+}
+
 /** Several files: a binary min-heap of the readers, ordered by the frame each one holds. */
-async function readMerged(readers: CaptureReader[], onFrame: (frame: Frame) => void): Promise<void> {
+async function readMerged(readers: CaptureReader[], onFrame: (frame: Frame) => void, progress?: () => void): Promise<void> {
   const heap: CaptureReader[] = [];
   for (const reader of readers) {
-    if (reader.next() || (await refill(reader))) {
+    if (reader.next() || (await refill(reader, progress))) {
       heap.push(reader);
       siftUp(heap, heap.length - 1);
     }
@@ -70,7 +87,7 @@ async function readMerged(readers: CaptureReader[], onFrame: (frame: Frame) => v
   while (heap.length > 0) {
     const top = heap[0];
     onFrame(top.frame);
-    if (top.next() || (await refill(top))) {
+    if (top.next() || (await refill(top, progress))) {
       siftDown(heap, 0);
     } else {
       const last = heap.pop() as CaptureReader;
@@ -83,7 +100,8 @@ async function readMerged(readers: CaptureReader[], onFrame: (frame: Frame) => v
 }
 
 /** Reads chunks until the reader holds a frame; false at the end of its file. */
-async function refill(reader: CaptureReader): Promise<boolean> {
+async function refill(reader: CaptureReader, progress?: () => void): Promise<boolean> {
+  progress?.();
   while (await reader.fill()) {
     if (reader.next()) return true;
   }
