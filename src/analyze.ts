@@ -17,6 +17,8 @@ import { TOOL_NAME, TOOL_VERSION } from "./version.js";
 export interface AnalyzeOptions {
   /** TCP port of the PPTP control channel (default 1723). */
   pptpPort?: number;
+  /** Called as the capture set is read: bytes so far and the total when known. */
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
 }
 
 /** The report plus what only the table format shows. */
@@ -67,7 +69,7 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
     }
   };
 
-  const { files, problems } = await readCaptureSet(inputs, onFrame);
+  const { files, problems } = await readCaptureSet(inputs, onFrame, { onProgress: options.onProgress });
   const refs = new FrameRefs(
     files.map((f) => f.file),
     files.map((f) => f.tsDigits),
@@ -115,7 +117,7 @@ function captureSummary(info: CaptureFileInfo): CaptureSummary {
   };
 }
 
-function summarize(sessions: Session[], findings: Finding[]): Report["summary"] {
+export function summarize(sessions: Session[], findings: Finding[]): Report["summary"] {
   const counts: Record<string, number> = {};
   for (const f of allFindings({ findings, sessions })) counts[f.code] = (counts[f.code] ?? 0) + 1;
   return {

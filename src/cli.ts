@@ -1,9 +1,12 @@
 /** The command line (contract in ../shared/DESIGN.md): arguments -> analyze() -> report -> exit code. */
 import { writeFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { allFindings, analyzeCaptures } from "./analyze.js";
+import { isIP } from "node:net";
+import { allFindings, analyzeCaptures, summarize } from "./analyze.js";
+import { RULES, ruleFor } from "./diagnose/index.js";
+import { ProgressLine } from "./report/progress.js";
 import { CaptureOpenError } from "./capture/reader.js";
-import type { Severity } from "./report/schema.js";
+import type { Report, Severity } from "./report/schema.js";
 import { renderTable } from "./report/table.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
 
@@ -17,6 +20,15 @@ interface CliOptions {
   output?: string;
   failOn: keyof typeof FAIL_ON_RANK;
   pptpPort: number;
+  server?: string;
+  client?: string;
+  explain?: string;
+  progress: boolean;
+}
+
+function parseAddress(value: string): string {
+  if (isIP(value) === 0) throw new InvalidArgumentError("must be an IPv4 or IPv6 address.");
+  return value;
 }
 
 function parsePort(value: string): number {
@@ -30,19 +42,25 @@ function buildProgram(): Command {
     .name(TOOL_NAME)
     .description("Analyze packet captures of PPTP VPN sessions and explain why they failed.")
     .version(TOOL_VERSION, "-V, --version")
-    .argument("<capture...>", "capture files (pcap, pcapng, optionally gzip-compressed), or - for standard input")
+    .argument("[capture...]", "capture files (pcap, pcapng, optionally gzip-compressed), or - for standard input")
     .addOption(new Option("--format <format>", "report format").choices(["table", "json"]).default("table"))
     .option("-o, --output <file>", "write the report to a file instead of standard output")
     .addOption(
       new Option("--fail-on <severity>", "exit 1 if a finding at or above this severity").choices(Object.keys(FAIL_ON_RANK)).default("error"),
     )
+    .option("--server <ip>", "only sessions with this server address (dialed or answering)", parseAddress)
+    .option("--client <ip>", "only sessions from this client address", parseAddress)
     .option("--pptp-port <n>", "TCP port of the PPTP control channel", parsePort, 1723)
+    .option("--explain <code>", "print what a finding code means, how it shows on the wire and how to fix it")
+    .option("--no-progress", "no progress line on standard error (it is shown only on a terminal)")
     .addHelpText(
       "after",
       `
 Examples:
   $ pptp-analyze capture.pcapng
   $ pptp-analyze --format json -o report.json ring_00001.pcapng ring_00002.pcapng
+  $ pptp-analyze --client 192.0.2.10 --fail-on warning capture.pcap
+  $ pptp-analyze --explain reply-from-other-address
   $ tcpdump -i eth0 -w - 'tcp port 1723 or proto 47' | pptp-analyze -
 
 Exit codes: 0 analyzed, nothing at or above --fail-on; 1 analyzed, something was;
@@ -66,8 +84,19 @@ export async function main(argv: string[]): Promise<number> {
   }
   const options = program.opts<CliOptions>();
   const inputs = program.args;
+  if (options.explain !== undefined) return explain(options.explain);
+  if (inputs.length === 0) {
+    process.stderr.write(`${TOOL_NAME}: no capture given (see ${TOOL_NAME} --help)\n`);
+    return ExitCode.UsageOrInput;
+  }
+  const progress = options.progress && process.stderr.isTTY ? new ProgressLine((text) => process.stderr.write(text)) : undefined;
   try {
-    const analysis = await analyzeCaptures(inputs, { pptpPort: options.pptpPort });
+    const analysis = await analyzeCaptures(inputs, {
+      pptpPort: options.pptpPort,
+      onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
+    });
+    progress?.clear();
+    analysis.report = filterSessions(analysis.report, options);
     const text = options.format === "json" ? JSON.stringify(analysis.report, null, 2) + "\n" : renderTable(analysis);
     if (options.output) writeFileSync(options.output, text);
     else process.stdout.write(text);
@@ -75,9 +104,33 @@ export async function main(argv: string[]): Promise<number> {
     const failing = allFindings(analysis.report).some((f) => SEVERITY_RANK[f.severity] >= threshold);
     return failing ? ExitCode.FindingsAtThreshold : ExitCode.Ok;
   } catch (error) {
+    progress?.clear();
     process.stderr.write(`${TOOL_NAME}: ${describeError(error)}\n`);
     return ExitCode.UsageOrInput;
   }
+}
+
+/** --explain: the rule's own explanation. */
+function explain(code: string): number {
+  const rule = ruleFor(code);
+  if (rule === undefined) {
+    process.stderr.write(`${TOOL_NAME}: unknown finding code "${code}"; known codes: ${RULES.map((r) => r.code).join(", ")}\n`);
+    return ExitCode.UsageOrInput;
+  }
+  const { meaning, onTheWire, remedy } = rule.explain;
+  process.stdout.write(`${rule.code} (${rule.severity})\n\nWhat it means:\n  ${meaning}\n\nOn the wire:\n  ${onTheWire}\n\nHow to fix it:\n  ${remedy}\n`);
+  return ExitCode.Ok;
+}
+
+/** --server / --client: only the sessions with those addresses; the summary counts what is left. */
+function filterSessions(report: Report, options: CliOptions): Report {
+  if (options.server === undefined && options.client === undefined) return report;
+  const sessions = report.sessions.filter(
+    (s) =>
+      (options.client === undefined || s.client === options.client) &&
+      (options.server === undefined || s.dialed === options.server || s.serverAddresses.includes(options.server) || s.gre.toClient.from.includes(options.server)),
+  );
+  return { ...report, sessions, summary: summarize(sessions, report.findings) };
 }
 
 /** One line for the user; the stack only when PPTP_ANALYZE_DEBUG is set. */

@@ -149,6 +149,31 @@ describe("pptp-analyze command line", () => {
     expect(help.stdout).toContain("Examples:");
   });
 
+  it("--explain prints the rule's meaning, wire signs and remedy; an unknown code exits 2", () => {
+    const known = run(["--explain", "unknown-call-id"]);
+    expect(known.status).toBe(0);
+    expect(known.stdout).toMatch(/^unknown-call-id \(warning\)/);
+    expect(known.stdout).toContain("What it means:");
+    expect(known.stdout).toContain("On the wire:");
+    expect(known.stdout).toContain("How to fix it:");
+    const unknown = run(["--explain", "no-such-code"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown finding code "no-such-code"');
+  });
+
+  it("--client and --server keep only the matching sessions and recount the summary", () => {
+    const other = JSON.parse(run(["--format", "json", "--client", "192.0.2.99", HEALTHY]).stdout);
+    expect(other.sessions).toEqual([]);
+    expect(other.summary).toMatchObject({ sessions: 0, established: 0 });
+    const mine = JSON.parse(run(["--format", "json", "--client", "192.0.2.10", "--server", "198.51.100.1", HEALTHY]).stdout);
+    expect(mine.sessions.map((s: { client: string }) => s.client)).toEqual(["192.0.2.10"]);
+    expect(run(["--client", "not-an-address", HEALTHY]).status).toBe(2);
+  });
+
+  it("no progress line when standard error is not a terminal, with or without --no-progress", () => {
+    for (const args of [[HEALTHY], ["--no-progress", HEALTHY]]) expect(run(args).stderr).toBe("");
+  });
+
   it("--pptp-port moves the control channel: on port 1724 the fixture has no control segments", () => {
     const report = run([HEALTHY, "--pptp-port", "1724"]);
     const row = report.stdout.split("\n").find((line) => line.includes("healthy.pcap"))!;
