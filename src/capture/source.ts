@@ -80,14 +80,23 @@ class FileChunks implements RawChunks {
   bytesRead = 0;
   failure = "";
   private ended = false;
-  private readonly buffer: Buffer;
+  /**
+   * Two buffers, reused: a fresh 1 MiB buffer per chunk costs more than the whole record
+   * walk (new memory pages). While the caller walks one chunk the next is read into the
+   * other buffer, so the file read overlaps the analysis.
+   */
+  private readonly buffers: [Buffer, Buffer];
+  /** The buffer the pending read fills. */
+  private filling = 0;
+  /** Bytes the pending read got: 0 at the end of the file, -1 on a read error. */
+  private pending: Promise<number> | null = null;
 
   private constructor(
     private readonly handle: FileHandle,
     chunkSize: number,
     readonly totalBytes: number | undefined,
   ) {
-    this.buffer = Buffer.allocUnsafe(chunkSize);
+    this.buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
   }
 
   static async open(path: string, chunkSize: number): Promise<FileChunks> {
@@ -109,31 +118,38 @@ class FileChunks implements RawChunks {
     }
   }
 
-  /**
-   * Reads into the same buffer every time: a fresh 1 MiB buffer per chunk costs more than
-   * the whole record walk (new memory pages), and frames are only valid until the reader
-   * moves on anyway.
-   */
+  private startRead(): void {
+    const buf = this.buffers[this.filling];
+    this.pending = this.handle.read(buf, 0, buf.length, null).then(
+      ({ bytesRead }) => bytesRead,
+      (err: unknown) => {
+        this.failure = `read error: ${errorText(err)}`;
+        return -1;
+      },
+    );
+  }
+
+  /** The next chunk; the one returned before may be overwritten from now on. */
   async read(): Promise<Buffer | null> {
     if (this.ended) return null;
-    const buf = this.buffer;
-    try {
-      const { bytesRead } = await this.handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) {
-        this.ended = true;
-        return null;
-      }
-      this.bytesRead += bytesRead;
-      return bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
-    } catch (err) {
+    if (this.pending === null) this.startRead();
+    const bytesRead = await this.pending!;
+    const buf = this.buffers[this.filling];
+    if (bytesRead <= 0) {
       this.ended = true;
-      this.failure = `read error: ${errorText(err)}`;
+      this.pending = null;
       return null;
     }
+    this.bytesRead += bytesRead;
+    this.filling ^= 1;
+    this.startRead();
+    return bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
   }
 
   async close(): Promise<void> {
     this.ended = true;
+    await this.pending; // never rejects; the handle must not close under a read
+    this.pending = null;
     await this.handle.close();
   }
 }
