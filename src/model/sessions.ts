@@ -59,7 +59,9 @@ function buildSession(connection: ControlConnection, call: Call | null, ppp: Ppp
     if (flow.first && before(flow.first, first)) first = flow.first;
     if (flow.first && before(last, flow.last)) last = flow.last;
   }
-  const messages: ControlMessageSummary[] = connection.messages.map((m) => {
+  // in capture order: messages held behind a lost segment are delivered late
+  const inOrder = [...connection.messages].sort((a, b) => (before(a.origin, b.origin) ? -1 : before(b.origin, a.origin) ? 1 : a.origin.frameNo - b.origin.frameNo));
+  const messages: ControlMessageSummary[] = inOrder.map((m) => {
     const summary: ControlMessageSummary = { frame: refs.ref(m.origin), time: refs.time(m.origin), from: m.from, type: m.name };
     if (m.result !== undefined) summary.result = m.result;
     if (m.error !== undefined) summary.error = m.error;

@@ -68,6 +68,7 @@ export class SessionTracker {
   private lastOrphanKey = { src4: -1, dst4: -1, callId: -1 };
   private readonly linkMap = new Map<string, PppLink>();
   private readonly discoveries = new Map<number, PppoeEnds>();
+  private lastLink: PppLink | null = null;
   private readonly nested = new Packet();
   private connectionCount = 0;
   readonly limits: TrackerLimitsReached = { connectionsEvicted: 0, sessionsDropped: 0, orphanFlowsDropped: 0, linksDropped: 0 };
@@ -90,6 +91,7 @@ export class SessionTracker {
         break;
       case PacketKind.Gre:
         this.gre(p, frame, depth);
+        if (p.linkPpp) this.link(p, frame)?.touch(frame);
         break;
       case PacketKind.PppLink:
         this.link(p, frame)?.control(p, frame);
@@ -128,7 +130,7 @@ export class SessionTracker {
       tracked = undefined;
     }
     if (tracked === undefined) {
-      tracked = this.open(key, client, clientPort, server, serverPort, frame);
+      tracked = this.open(key, client, clientPort, server, serverPort, frame, !fromServer);
       if (!isSyn) tracked.connection.startedMidway = true;
     }
     const connection = tracked.connection;
@@ -148,7 +150,12 @@ export class SessionTracker {
     stream.segment(p.tcpSeq, p.tcpFlags, p.buf, p.payloadOffset, p.payloadLength, origin);
   }
 
-  private open(key: string, client: string, clientPort: number, server: string, serverPort: number, frame: Frame): TrackedConnection {
+  /**
+   * `byClient`: the client sent the first segment. A connection first seen from the server
+   * side (a stray SYN-ACK, a capture starting midway) takes the client's end only while no
+   * other connection holds it, so it cannot capture the answers of the client's own.
+   */
+  private open(key: string, client: string, clientPort: number, server: string, serverPort: number, frame: Frame, byClient: boolean): TrackedConnection {
     if (this.active.size >= MAX_CONNECTIONS) this.evictOldest();
     const connection = new ControlConnection(client, clientPort, server, serverPort, this.connectionCount++, originOf(frame));
     const tracked: TrackedConnection = {
@@ -157,7 +164,8 @@ export class SessionTracker {
       toClient: new TcpDirectionStream(this.streamEvents(connection, "server")),
     };
     this.active.set(key, tracked);
-    this.byClientEnd.set(`${client}|${clientPort}|${serverPort}`, tracked);
+    const end = `${client}|${clientPort}|${serverPort}`;
+    if (byClient || !this.byClientEnd.has(end)) this.byClientEnd.set(end, tracked);
     return tracked;
   }
 
@@ -279,6 +287,11 @@ export class SessionTracker {
     const kind: LinkKind = p.pppoeSession >= 0 || p.pppoeCode >= 0 ? "pppoe" : "ppp";
     // PPPoE Discovery before the session exists carries session 0: it belongs to the link that follows
     const session = kind === "pppoe" ? p.pppoeSession : -1;
+    // every frame of a PPP capture is on its link: the last one found answers without a key
+    const last = this.lastLink;
+    if (last !== null && last.fileIndex === frame.fileIndex && last.linkType === frame.linkType && last.kind === kind && last.sessionId === session) {
+      return last;
+    }
     const key = `${frame.fileIndex}|${frame.linkType}|${kind}|${session}`;
     let link = this.linkMap.get(key);
     if (link === undefined) {
@@ -291,6 +304,7 @@ export class SessionTracker {
       if (kind === "pppoe" && pending !== undefined) link.ends.adopt(pending);
       this.linkMap.set(key, link);
     }
+    this.lastLink = link;
     return link;
   }
 

@@ -41,6 +41,16 @@ export interface SessionParameters {
 /** Control connection and outgoing call up to the first GRE frame. */
 export function establishCall(conv: PptpConversation, clientCallId: number, serverCallId: number): void {
   conv.connect();
+  startControlConnection(conv);
+  outgoingCall(conv, clientCallId, serverCallId);
+  conv.control("client", { type: Msg.SetLinkInfo, peerCallId: serverCallId, sendAccm: 0xffffffff, receiveAccm: 0xffffffff });
+}
+
+/**
+ * Start-Control-Connection-Request from the client and the server's reply with
+ * `resultCode` (RFC 2637 §2.2: 1 success; 2 general error with `errorCode`).
+ */
+export function startControlConnection(conv: PptpConversation, resultCode = 1, errorCode = 0): void {
   conv.control("client", {
     type: Msg.StartControlConnectionRequest,
     framingCapabilities: 1,
@@ -52,6 +62,8 @@ export function establishCall(conv: PptpConversation, clientCallId: number, serv
   });
   conv.control("server", {
     type: Msg.StartControlConnectionReply,
+    resultCode,
+    errorCode,
     framingCapabilities: 1,
     bearerCapabilities: 1,
     maximumChannels: 1,
@@ -59,6 +71,19 @@ export function establishCall(conv: PptpConversation, clientCallId: number, serv
     hostName: "vpn-gw",
     vendor: "pptp-analyze synth",
   });
+}
+
+export interface CallReplyOptions {
+  /** Outgoing-Call-Reply result (RFC 2637 §2.8): 1 connected (default), 4 busy, 7 do not accept... */
+  resultCode?: number;
+  errorCode?: number;
+  causeCode?: number;
+  /** The number the client asks the server to dial; empty for a VPN. */
+  phoneNumber?: string;
+}
+
+/** Outgoing-Call-Request with the client's call ID and the server's reply with its own (RFC 2637 §2.7, §2.8). */
+export function outgoingCall(conv: PptpConversation, clientCallId: number, serverCallId: number, options: CallReplyOptions = {}): void {
   conv.control("client", {
     type: Msg.OutgoingCallRequest,
     callId: clientCallId,
@@ -68,16 +93,29 @@ export function establishCall(conv: PptpConversation, clientCallId: number, serv
     bearerType: 3,
     framingType: 3,
     packetReceiveWindowSize: 64,
+    phoneNumber: options.phoneNumber ?? "",
   });
   conv.control("server", {
     type: Msg.OutgoingCallReply,
     callId: serverCallId,
     peerCallId: clientCallId,
-    resultCode: 1,
+    resultCode: options.resultCode ?? 1,
+    errorCode: options.errorCode ?? 0,
+    causeCode: options.causeCode ?? 0,
     connectSpeed: 100000000,
     packetReceiveWindowSize: 64,
   });
-  conv.control("client", { type: Msg.SetLinkInfo, peerCallId: serverCallId, sendAccm: 0xffffffff, receiveAccm: 0xffffffff });
+}
+
+/**
+ * An incoming call (RFC 2637 §2.9-2.11): the server (PAC) announces it with its own call
+ * ID, the client (PNS) answers with its own and the peer's, the server confirms with the
+ * client's.
+ */
+export function incomingCall(conv: PptpConversation, serverCallId: number, clientCallId: number, dialingNumber = ""): void {
+  conv.control("server", { type: Msg.IncomingCallRequest, callId: serverCallId, callSerialNumber: 1, callBearerType: 1, dialingNumber });
+  conv.control("client", { type: Msg.IncomingCallReply, callId: clientCallId, peerCallId: serverCallId, resultCode: 1, packetReceiveWindowSize: 64 });
+  conv.control("server", { type: Msg.IncomingCallConnected, peerCallId: clientCallId, connectSpeed: 100000000, packetReceiveWindowSize: 64, framingType: 1 });
 }
 
 /**
