@@ -9,9 +9,26 @@ import { limitReached } from "./limit-reached.js";
 import { malformed } from "./malformed.js";
 import type { Rule } from "./rule.js";
 import { unknownCallId } from "./unknown-call-id.js";
+import { replyFromOtherAddress } from "./reply-from-other-address.js";
+import { dialTargetMismatch } from "./dial-target-mismatch.js";
+import { pppPeerNotResponding } from "./ppp-peer-not-responding.js";
+import { greBlocked } from "./gre-blocked.js";
+import { controlNoAnswer } from "./control-no-answer.js";
+import { controlRefused } from "./control-refused.js";
 
-/** Every rule, in the order their findings are listed. */
-export const RULES: readonly Rule[] = [unknownCallId, captureTruncated, malformed, limitReached];
+/** Every rule, in the order their findings are listed (the order of DESIGN.md's table). */
+export const RULES: readonly Rule[] = [
+  replyFromOtherAddress,
+  dialTargetMismatch,
+  pppPeerNotResponding,
+  greBlocked,
+  controlNoAnswer,
+  controlRefused,
+  unknownCallId,
+  captureTruncated,
+  malformed,
+  limitReached,
+];
 
 export function ruleFor(code: string): Rule | undefined {
   return RULES.find((rule) => rule.code === code);

@@ -102,7 +102,8 @@ export function outcomeOf(connection: ControlConnection, call: Call | null, ppp:
   if (ppp && (ppp.auth.result === "failure" || ppp.authOfServer.result === "failure")) return "failed";
   if (ppp && [ppp.lcp.state, ppp.ipcp.state].includes("failed")) return "failed";
   if (connection.resets.some((r) => r.from === "server")) return "failed";
-  const answered = connection.synAcks.length > 0 || connection.answeringAddresses.length > 0;
+  // a SYN-ACK from another address than the one dialed does not open the client's connection
+  const answered = connection.synAcks.some((a) => a.address === connection.dialed) || connection.messages.some((m) => m.from === "server");
   if (!answered && connection.syns.length > 0) {
     const waited = captureEnd ? seconds(captureEnd) - seconds(connection.syns[0]) : 0;
     return connection.syns.length > SYN_RETRIES_GIVING_UP || waited >= SYN_ANSWER_SECONDS ? "failed" : "incomplete";

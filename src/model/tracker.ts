@@ -124,6 +124,18 @@ export class SessionTracker {
         if ((p.tcpFlags & TCP_SYN) === 0 || answersSyn) tracked = other;
       }
     }
+    if (tracked === undefined && !fromServer && !isSyn) {
+      // the client answering an address that answered for its connection (typically a reset
+      // to the SYN-ACK from another address): recorded on that connection, not a new one
+      const other = this.byClientEnd.get(`${client}|${clientPort}|${serverPort}`);
+      if (other !== undefined && other.connection.answeringAddresses.includes(server)) {
+        const origin = originOf(frame);
+        other.connection.last = origin;
+        if (p.tcpFlags & TCP_FIN) other.connection.fins.push({ origin, from: "client", address: src });
+        if (p.tcpFlags & TCP_RST) other.connection.resets.push({ origin, from: "client", address: src });
+        return;
+      }
+    }
     if (tracked !== undefined && isSyn && !fromServer && tracked.connection.clientIsn >= 0 && p.tcpSeq !== tracked.connection.clientIsn) {
       // the same four-tuple reused for a new connection
       this.retire(key, tracked);

@@ -12,6 +12,7 @@ import { writePcapng } from "./pcapng-writer.js";
 import { SeededRandom } from "./random.js";
 import { healthySession } from "./sessions.js";
 import type { SynthRecord } from "./pcap-writer.js";
+import { REACHABILITY_FIXTURES } from "./scenarios-reachability.js";
 
 /**
  * The verdict a fixture is built to show, declared by hand beside the script that builds
@@ -78,7 +79,7 @@ const HEALTHY_VERDICT: FixtureExpectation = {
   findings: [],
 };
 
-export const FIXTURES: readonly Fixture[] = [
+const HEALTHY_FIXTURES: readonly Fixture[] = [
   {
     name: "healthy.pcap",
     description: "one PPTP session that works end to end (MS-CHAPv2, MPPE, IPCP), Ethernet, classic pcap",
@@ -104,6 +105,9 @@ export const FIXTURES: readonly Fixture[] = [
     expected: HEALTHY_VERDICT,
   },
 ];
+
+/** Every fixture `npm run fixtures` writes: the healthy ones above and one scenario per failure. */
+export const FIXTURES: readonly Fixture[] = [...HEALTHY_FIXTURES, ...REACHABILITY_FIXTURES];
 
 export function writeFixtures(folder: string): void {
   mkdirSync(folder, { recursive: true });

@@ -1,0 +1,143 @@
+/**
+ * What the PPP rules (auth-failed, lcp-failed, ipcp-failed, ccp-failed, echo-timeout)
+ * judge: one PPP negotiation, wherever it ran. In a PPTP call it gives a session finding;
+ * on a PPP link seen directly on the capture (PPPoE, a PPP link type) a capture-level
+ * finding that names the link. The scope carries the words for the place and its two
+ * ends, so that the findings read alike in both, and the helpers the rules share.
+ */
+import { type FrameOrigin, originBefore } from "../capture/frame.js";
+import type { GreDirection } from "../model/gre-flow.js";
+import type { PppSide, PppSummary, TerminateFact } from "../model/ppp-negotiation.js";
+import type { FrameRefs } from "../model/sessions.js";
+import type { Finding, FrameRef, Session } from "../report/schema.js";
+import { formatFrameRef } from "../report/table.js";
+import type { CaptureFacts, LinkFacts, SessionFacts } from "./facts.js";
+import type { Rule } from "./rule.js";
+
+/**
+ * RFC 1661 §4.6: the Restart timer (default 3 s) paces re-sent requests. A peer that
+ * has more to say after a refusal (a new Configure-Request, a Terminate-Request) says it
+ * within this time; a capture that ends sooner cannot show whether it would have.
+ */
+export const RESTART_TIMER_SECONDS = 3;
+
+export interface PppScope {
+  ppp: PppSummary;
+  /** The place, e.g. "the call from 192.0.2.10:49152 to 198.51.100.1 (client call ID 7210, server call ID 32769)". */
+  where: string;
+  /** Each end in a sentence, e.g. "the client 192.0.2.10". */
+  ends: Record<PppSide, string>;
+  /** The link came up: IPCP or IPV6CP opened (at some point), or data flowed both ways. */
+  established: boolean;
+  /**
+   * The last frame each end sent, data included (the PPP summary sees control packets
+   * only); null where the capture does not tell the ends' data apart (a direct link).
+   */
+  lastFrom: Record<PppSide, FrameOrigin | null>;
+  captureEnd: FrameOrigin | null;
+  refs: FrameRefs;
+}
+
+/** The PPTP call's negotiation; null for a session without a call. */
+export function sessionScope({ session, call, ppp }: SessionFacts, { refs, captureEnd }: CaptureFacts): PppScope | null {
+  if (call === null || ppp === null) return null;
+  const lastOf = (flow: GreDirection): FrameOrigin | null => (flow.first === null ? null : { ...flow.last });
+  return {
+    ppp,
+    where: callPlace(session),
+    ends: { client: `the client ${session.client}`, server: `the server ${session.dialed}` },
+    established: networkLayerOpened(ppp) || (call.toServer.pppDataFrames > 0 && call.toClient.pppDataFrames > 0),
+    lastFrom: { client: lastOf(call.toServer), server: lastOf(call.toClient) },
+    captureEnd,
+    refs,
+  };
+}
+
+/** A PPP link seen directly: its ends named as well as the capture tells them apart. */
+export function linkScope({ report, ppp }: LinkFacts, { refs, captureEnd }: CaptureFacts): PppScope {
+  const frames = report.frames.map(formatFrameRef).join("-");
+  const where =
+    report.kind === "pppoe"
+      ? `the PPPoE session 0x${(report.sessionId ?? 0).toString(16).padStart(4, "0")} (frames ${frames})`
+      : `the PPP link (frames ${frames})`;
+  const withAddress = (name: string, address: string | null) => (address === null ? name : `${name} ${address}`);
+  const ends: Record<PppSide, string> =
+    report.sides === "mac"
+      ? { client: withAddress("the PPPoE host", report.local), server: withAddress("the access concentrator", report.peer) }
+      : report.sides === "direction"
+        ? { client: withAddress("the capturing end", report.local), server: withAddress("the far end", report.peer) }
+        : { client: "one end (sides inferred)", server: "the other end" };
+  // a link's data frames are not counted per end: the network protocols tell whether it came up
+  return { ppp, where, ends, established: networkLayerOpened(ppp), lastFrom: { client: null, server: null }, captureEnd, refs };
+}
+
+/** IPCP or IPV6CP opened at some point (a Terminate since does not undo that the link was up). */
+function networkLayerOpened(ppp: PppSummary): boolean {
+  return ppp.ipcp.opened !== null || ppp.ipv6cp.opened !== null;
+}
+
+/** A rule's session() and capture() from one check of a PPP negotiation: calls and direct links alike. */
+export function checkEveryPppScope(check: (scope: PppScope) => Finding[]): Required<Pick<Rule, "session" | "capture">> {
+  return {
+    session: (facts, capture) => {
+      const scope = sessionScope(facts, capture);
+      return scope === null ? [] : check(scope);
+    },
+    capture: (capture) => capture.links.flatMap((link) => check(linkScope(link, capture))),
+  };
+}
+
+/** "the call from 192.0.2.10:49152 to 198.51.100.1 (client call ID 7210, server call ID 32769)". */
+export function callPlace(session: Session): string {
+  const ids = [
+    session.clientCallId === null ? null : `client call ID ${session.clientCallId}`,
+    session.serverCallId === null ? null : `server call ID ${session.serverCallId}`,
+  ].filter((id) => id !== null);
+  return `the call from ${session.client}:${session.clientPort} to ${session.dialed}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`;
+}
+
+export function otherSide(side: PppSide): PppSide {
+  return side === "client" ? "server" : "client";
+}
+
+/** First letter up, for an end's name at the start of a sentence. */
+export function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function secondsBetween(from: FrameOrigin, to: FrameOrigin): number {
+  return to.tsSec - from.tsSec + (to.tsNsec - from.tsNsec) / 1e9;
+}
+
+/** The capture went on at least `seconds` after `from` (false when its end is unknown). */
+export function captureWentOn(scope: { captureEnd: FrameOrigin | null }, from: FrameOrigin, seconds: number): boolean {
+  return scope.captureEnd !== null && secondsBetween(from, scope.captureEnd) >= seconds;
+}
+
+/** Evidence frames in capture order, each once. */
+export function evidence(refs: FrameRefs, origins: ReadonlyArray<FrameOrigin | null | undefined>): FrameRef[] {
+  const unique: FrameOrigin[] = [];
+  for (const origin of origins) {
+    if (origin == null || unique.some((o) => o.fileIndex === origin.fileIndex && o.frameNo === origin.frameNo)) continue;
+    unique.push(origin);
+  }
+  unique.sort((a, b) => (originBefore(a, b) ? -1 : originBefore(b, a) ? 1 : a.frameNo - b.frameNo));
+  return unique.map((o) => refs.ref(o));
+}
+
+/** "frame 12", as the report cites frames (file#frame with several files). */
+export function frameText(refs: FrameRefs, origin: FrameOrigin): string {
+  return `frame ${formatFrameRef(refs.ref(origin))}`;
+}
+
+/** " The server 198.51.100.1 then ended the link with LCP Terminate-Request "..." (frame 16)."; "" without one. */
+export function linkEnded(scope: PppScope, terminate: TerminateFact | null): string {
+  if (terminate === null) return "";
+  const request = `LCP Terminate-Request ${quoted(terminate.text)} (${frameText(scope.refs, terminate.frame)})`;
+  return ` ${capitalized(scope.ends[terminate.from])} then ended the link with ${request}.`;
+}
+
+/** A peer's text quoted as sent; "(no text)" for an empty one. */
+export function quoted(text: string): string {
+  return text === "" ? "(no text)" : JSON.stringify(text);
+}
