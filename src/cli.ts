@@ -8,6 +8,10 @@ import { ProgressLine } from "./report/progress.js";
 import { CaptureOpenError } from "./capture/reader.js";
 import type { Report, Severity } from "./report/schema.js";
 import { renderTable } from "./report/table.js";
+import { renderJson } from "./report/json.js";
+import { renderMarkdown } from "./report/markdown.js";
+import { redact } from "./report/redact.js";
+import { useColor } from "./report/color.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
 
 export const ExitCode = { Ok: 0, FindingsAtThreshold: 1, UsageOrInput: 2 } as const;
@@ -16,7 +20,7 @@ const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 1, warning: 2,
 const FAIL_ON_RANK: Readonly<Record<string, number>> = { info: 1, warning: 2, error: 3, never: Infinity };
 
 interface CliOptions {
-  format: "table" | "json";
+  format: "table" | "json" | "markdown";
   output?: string;
   failOn: keyof typeof FAIL_ON_RANK;
   pptpPort: number;
@@ -24,6 +28,8 @@ interface CliOptions {
   client?: string;
   explain?: string;
   progress: boolean;
+  redact?: boolean;
+  redactAddresses?: boolean;
 }
 
 function parseAddress(value: string): string {
@@ -43,7 +49,7 @@ function buildProgram(): Command {
     .description("Analyze packet captures of PPTP VPN sessions and explain why they failed.")
     .version(TOOL_VERSION, "-V, --version")
     .argument("[capture...]", "capture files (pcap, pcapng, optionally gzip-compressed), or - for standard input")
-    .addOption(new Option("--format <format>", "report format").choices(["table", "json"]).default("table"))
+    .addOption(new Option("--format <format>", "report format").choices(["table", "json", "markdown"]).default("table"))
     .option("-o, --output <file>", "write the report to a file instead of standard output")
     .addOption(
       new Option("--fail-on <severity>", "exit 1 if a finding at or above this severity").choices(Object.keys(FAIL_ON_RANK)).default("error"),
@@ -51,6 +57,8 @@ function buildProgram(): Command {
     .option("--server <ip>", "only sessions with this server address (dialed or answering)", parseAddress)
     .option("--client <ip>", "only sessions from this client address", parseAddress)
     .option("--pptp-port <n>", "TCP port of the PPTP control channel", parsePort, 1723)
+    .option("--redact", "replace user, peer and host names and phone numbers by stable placeholders, in every format")
+    .option("--redact-addresses", "also map IP addresses to stable placeholders (documentation addresses)")
     .option("--explain <code>", "print what a finding code means, how it shows on the wire and how to fix it")
     .option("--no-progress", "no progress line on standard error (it is shown only on a terminal)")
     .addHelpText(
@@ -60,6 +68,7 @@ Examples:
   $ pptp-analyze capture.pcapng
   $ pptp-analyze --format json -o report.json ring_00001.pcapng ring_00002.pcapng
   $ pptp-analyze --client 192.0.2.10 --fail-on warning capture.pcap
+  $ pptp-analyze --format markdown --redact -o ticket.md capture.pcapng
   $ pptp-analyze --explain reply-from-other-address
   $ tcpdump -i eth0 -w - 'tcp port 1723 or proto 47' | pptp-analyze -
 
@@ -97,7 +106,13 @@ export async function main(argv: string[]): Promise<number> {
     });
     progress?.clear();
     analysis.report = filterSessions(analysis.report, options);
-    const text = options.format === "json" ? JSON.stringify(analysis.report, null, 2) + "\n" : renderTable(analysis);
+    if (options.redact || options.redactAddresses) analysis.report = redact(analysis.report, { addresses: options.redactAddresses === true });
+    const text =
+      options.format === "json"
+        ? renderJson(analysis.report)
+        : options.format === "markdown"
+          ? renderMarkdown(analysis.report)
+          : renderTable(analysis, { color: options.output === undefined && useColor(process.stdout) });
     if (options.output) writeFileSync(options.output, text);
     else process.stdout.write(text);
     const threshold = FAIL_ON_RANK[options.failOn];

@@ -15,6 +15,15 @@ import { pppPeerNotResponding } from "./ppp-peer-not-responding.js";
 import { greBlocked } from "./gre-blocked.js";
 import { controlNoAnswer } from "./control-no-answer.js";
 import { controlRefused } from "./control-refused.js";
+import { controlRejected } from "./control-rejected.js";
+import { callRejected } from "./call-rejected.js";
+import { authFailed } from "./auth-failed.js";
+import { lcpFailed } from "./lcp-failed.js";
+import { ipcpFailed } from "./ipcp-failed.js";
+import { ccpFailed } from "./ccp-failed.js";
+import { echoTimeout } from "./echo-timeout.js";
+import { callIdMismatch } from "./call-id-mismatch.js";
+import { greLoss } from "./gre-loss.js";
 
 /** Every rule, in the order their findings are listed (the order of DESIGN.md's table). */
 export const RULES: readonly Rule[] = [
@@ -24,6 +33,15 @@ export const RULES: readonly Rule[] = [
   greBlocked,
   controlNoAnswer,
   controlRefused,
+  controlRejected,
+  callRejected,
+  authFailed,
+  lcpFailed,
+  ipcpFailed,
+  ccpFailed,
+  echoTimeout,
+  callIdMismatch,
+  greLoss,
   unknownCallId,
   captureTruncated,
   malformed,

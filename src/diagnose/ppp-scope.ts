@@ -139,5 +139,6 @@ export function linkEnded(scope: PppScope, terminate: TerminateFact | null): str
 
 /** A peer's text quoted as sent; "(no text)" for an empty one. */
 export function quoted(text: string): string {
-  return text === "" ? "(no text)" : JSON.stringify(text);
+  // the text as sent: each report format escapes it for where it goes, and redaction finds it verbatim
+  return text === "" ? "(no text)" : `"${text}"`;
 }

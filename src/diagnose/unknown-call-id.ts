@@ -1,4 +1,5 @@
 /** unknown-call-id: GRE with a call ID that no control connection in the capture set up. */
+import { isRewrittenGre } from "./call-id-mismatch.js";
 import type { Rule } from "./rule.js";
 
 export const unknownCallId: Rule = {
@@ -11,12 +12,13 @@ export const unknownCallId: Rule = {
     remedy:
       "If the capture started after the call was set up, capture again from before the client connects (include TCP port 1723). Otherwise a NAT or firewall may be rewriting call IDs, or the GRE belongs to another tunnel.",
   },
-  capture: ({ orphans, refs }) =>
-    orphans.map(({ from, to, callId, flow }) => ({
+  // GRE whose call ID a NAT rewrote belongs to a session: call-id-mismatch reports it there
+  capture: (capture) =>
+    capture.orphans.filter((orphan) => !isRewrittenGre(orphan, capture)).map(({ from, to, callId, flow }) => ({
       code: "unknown-call-id",
       severity: "warning",
       message: `${flow.packets} GRE packet(s) from ${from} to ${to} carry call ID ${callId}, which no control connection in the capture set up`,
-      frames: flow.first ? [refs.ref(flow.first), refs.ref(flow.last)] : [],
+      frames: flow.first ? [capture.refs.ref(flow.first), capture.refs.ref(flow.last)] : [],
       remedy: unknownCallId.explain.remedy,
     })),
 };

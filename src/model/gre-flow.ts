@@ -12,6 +12,78 @@ export const MAX_SOURCES_PER_FLOW = 8;
 /** Payload size from which a lost packet counts as large (an MTU black hole drops these). */
 export const LARGE_PAYLOAD_BYTES = 1000;
 
+/**
+ * Sequence numbers remembered per direction (a power of two): the last ones seen sent, with
+ * size, time and frame, and the acknowledgment numbers carried. Allocated once per flow.
+ */
+export const SEQUENCE_HISTORY = 128;
+const HISTORY_SLOT = SEQUENCE_HISTORY - 1;
+/** Sequence numbers behind the highest for which a late packet is told apart as filling a gap or repeating a packet. */
+const RECENT_WINDOW = 32;
+
+/**
+ * The last SEQUENCE_HISTORY sequence numbers a direction was seen sending and the
+ * acknowledgment numbers it carried, each in slot (number mod SEQUENCE_HISTORY). With the
+ * other direction's history it shows which packets the peer acknowledged (RFC 2637 §4.4: the
+ * acknowledgment is the highest sequence number received), and how big they were.
+ */
+export class SequenceHistory {
+  readonly seq = new Uint32Array(SEQUENCE_HISTORY);
+  readonly size = new Uint16Array(SEQUENCE_HISTORY);
+  /** Milliseconds after the flow's first packet. */
+  readonly millis = new Uint32Array(SEQUENCE_HISTORY);
+  readonly frameNo = new Uint32Array(SEQUENCE_HISTORY);
+  readonly fileIndex = new Uint16Array(SEQUENCE_HISTORY);
+  readonly ack = new Uint32Array(SEQUENCE_HISTORY);
+  /** The last frame that carried each acknowledgment number. */
+  readonly ackFrameNo = new Uint32Array(SEQUENCE_HISTORY);
+  readonly ackFileIndex = new Uint16Array(SEQUENCE_HISTORY);
+
+  constructor() {
+    // an empty slot holds a number that does not belong in it, so no lookup matches it
+    for (let i = 0; i < SEQUENCE_HISTORY; i++) this.seq[i] = this.ack[i] = i + 1;
+  }
+
+  /** Whether packet `seq` is (still) remembered as sent. */
+  hasSent(seq: number): boolean {
+    return this.seq[seq & HISTORY_SLOT] === seq >>> 0;
+  }
+
+  /** Whether an acknowledgment carried exactly `seq`. */
+  acknowledged(seq: number): boolean {
+    return this.ack[seq & HISTORY_SLOT] === seq >>> 0;
+  }
+
+  sizeOf(seq: number): number {
+    return this.size[seq & HISTORY_SLOT];
+  }
+
+  millisOf(seq: number): number {
+    return this.millis[seq & HISTORY_SLOT];
+  }
+
+  frameOf(seq: number): { fileIndex: number; frameNo: number } {
+    const slot = seq & HISTORY_SLOT;
+    return { fileIndex: this.fileIndex[slot], frameNo: this.frameNo[slot] };
+  }
+
+  /** The frames of the remembered packets (sent, or carrying an acknowledgment), per file, in order. */
+  framesByFile(): Map<number, number[]> {
+    const frames = new Map<number, number[]>();
+    const note = (fileIndex: number, frameNo: number) => {
+      const list = frames.get(fileIndex);
+      if (list === undefined) frames.set(fileIndex, [frameNo]);
+      else list.push(frameNo);
+    };
+    for (let slot = 0; slot < SEQUENCE_HISTORY; slot++) {
+      if ((this.seq[slot] & HISTORY_SLOT) === slot) note(this.fileIndex[slot], this.frameNo[slot]);
+      if ((this.ack[slot] & HISTORY_SLOT) === slot) note(this.ackFileIndex[slot], this.ackFrameNo[slot]);
+    }
+    for (const list of frames.values()) list.sort((a, b) => a - b);
+    return frames;
+  }
+}
+
 export interface GreSource {
   address: string;
   packets: number;
@@ -46,6 +118,18 @@ export class GreDirection {
   largePackets = 0;
   /** Frame of the first gap, for evidence. */
   firstGap: FrameOrigin | null = null;
+  /** Frame after the last gap, updated in place; meaningful once `gaps` > 0. */
+  readonly lastGap: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };
+  /** Of the `reordered` packets: those that filled a gap (arrived late, not lost) and repeats of a packet already seen. */
+  lateArrivals = 0;
+  duplicates = 0;
+  /** Packets that carried an acknowledgment number, and the last of them (updated in place). */
+  acksCarried = 0;
+  readonly lastAck: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };
+  /** Sent and acknowledged sequence numbers, allocated with the first of them. */
+  history: SequenceHistory | null = null;
+  /** Bit i: sequence number highestSeq - i was seen. */
+  private recentSeen = 0;
   private currentSource: GreSource | null = null;
   private currentSrc4 = -1;
 
@@ -65,8 +149,38 @@ export class GreDirection {
     this.last.tsSec = frame.tsSec;
     this.last.tsNsec = frame.tsNsec;
     this.noteSource(p, frame);
-    if (p.greSeq >= 0) this.noteSequence(p.greSeq, frame);
-    if (p.greAck >= 0 && (this.highestAck < 0 || seqAfter(p.greAck, this.highestAck))) this.highestAck = p.greAck;
+    if (p.greSeq >= 0) {
+      this.noteSequence(p.greSeq, frame);
+      this.remember(p.greSeq, payloadLength, frame);
+    }
+    if (p.greAck >= 0) this.noteAck(p.greAck, frame);
+  }
+
+  /** Writes the packet into the history ring: typed arrays, nothing allocated after the first. */
+  private remember(seq: number, payloadLength: number, frame: Frame): void {
+    const history = (this.history ??= new SequenceHistory());
+    const first = this.first!;
+    const slot = seq & HISTORY_SLOT;
+    const millis = (frame.tsSec - first.tsSec) * 1000 + Math.floor((frame.tsNsec - first.tsNsec) / 1e6);
+    history.seq[slot] = seq;
+    history.size[slot] = payloadLength;
+    history.millis[slot] = millis > 0 ? millis : 0;
+    history.frameNo[slot] = frame.frameNo;
+    history.fileIndex[slot] = frame.fileIndex;
+  }
+
+  private noteAck(ack: number, frame: Frame): void {
+    if (this.highestAck < 0 || seqAfter(ack, this.highestAck)) this.highestAck = ack;
+    const history = (this.history ??= new SequenceHistory());
+    const slot = ack & HISTORY_SLOT;
+    history.ack[slot] = ack;
+    history.ackFrameNo[slot] = frame.frameNo;
+    history.ackFileIndex[slot] = frame.fileIndex;
+    this.acksCarried++;
+    this.lastAck.fileIndex = frame.fileIndex;
+    this.lastAck.frameNo = frame.frameNo;
+    this.lastAck.tsSec = frame.tsSec;
+    this.lastAck.tsNsec = frame.tsNsec;
   }
 
   /** Counts the packet for its source address; the text of an IPv4 address is made once per change of source. */
@@ -95,18 +209,33 @@ export class GreDirection {
   private noteSequence(seq: number, frame: Frame): void {
     if (this.highestSeq < 0) {
       this.highestSeq = seq;
+      this.recentSeen = 1;
       return;
     }
     if (!seqAfter(seq, this.highestSeq)) {
       this.reordered++;
+      const behind = (this.highestSeq - seq) >>> 0;
+      if (behind < RECENT_WINDOW) {
+        const bit = (1 << behind) >>> 0;
+        if (this.recentSeen & bit) this.duplicates++;
+        else {
+          this.recentSeen = (this.recentSeen | bit) >>> 0;
+          this.lateArrivals++;
+        }
+      }
       return;
     }
-    const skipped = (seq - this.highestSeq - 1) >>> 0;
-    if (skipped > 0) {
-      this.missing += skipped;
+    const ahead = (seq - this.highestSeq) >>> 0;
+    if (ahead > 1) {
+      this.missing += ahead - 1;
       this.gaps++;
       if (this.firstGap === null) this.firstGap = originOf(frame);
+      this.lastGap.fileIndex = frame.fileIndex;
+      this.lastGap.frameNo = frame.frameNo;
+      this.lastGap.tsSec = frame.tsSec;
+      this.lastGap.tsNsec = frame.tsNsec;
     }
+    this.recentSeen = ahead >= RECENT_WINDOW ? 1 : ((this.recentSeen << ahead) | 1) >>> 0;
     this.highestSeq = seq;
   }
 }

@@ -1,17 +1,32 @@
-/** The table format (the default): what a person reads in a terminal. */
+/**
+ * The table format (the default): what a person reads in a terminal. Every string from the
+ * report goes through escapeTerminal() (packet texts such as peer names and Terminate
+ * reasons reach it as the peer sent them); colour, when the caller asks for it, is added
+ * after escaping.
+ */
 import Table from "cli-table3";
 import { linkTypeName } from "../decode/linktypes.js";
 import type { Analysis } from "../analyze.js";
-import type { FrameRef } from "./schema.js";
+import { OUTCOME_STYLE, SEVERITY_STYLE, paint } from "./color.js";
+import { escapeTerminal as t } from "./escape.js";
+import type { FrameRef, PppReport, ProtocolReport } from "./schema.js";
 
-export function renderTable({ report, traffic }: Analysis): string {
+export interface TableOptions {
+  /** ANSI colour for severities and outcomes; the command line decides (color.ts useColor). */
+  color: boolean;
+}
+
+/** Plain table borders: cli-table3 would otherwise colour the header itself. */
+const PLAIN = { head: [], border: [] };
+
+export function renderTable({ report, traffic }: Analysis, options: TableOptions = { color: false }): string {
   const captures = new Table({
     head: ["File", "Format", "Link types", "Packets", "Bytes", "First packet", "Span", "PPTP control", "GRE", "PPP"],
-    style: { head: [], border: [] },
+    style: PLAIN,
   });
   report.captures.forEach((c, i) => {
     captures.push([
-      c.file,
+      t(c.file),
       c.format,
       c.linkTypes.map(linkTypeName).join(", "),
       c.packets,
@@ -27,34 +42,34 @@ export function renderTable({ report, traffic }: Analysis): string {
   if (report.sessions.length > 0) {
     const sessions = new Table({
       head: ["Session", "Client", "Dialed", "Answered from", "Call IDs (client/server)", "LCP", "Auth", "IPCP", "Outcome"],
-      style: { head: [], border: [] },
+      style: PLAIN,
     });
     for (const s of report.sessions) {
       const answered = [...new Set([...s.serverAddresses, ...s.gre.toClient.from])];
       sessions.push([
-        s.id,
-        `${s.client}:${s.clientPort}`,
-        s.dialed,
-        answered.join(", ") || "-",
+        t(s.id),
+        t(`${s.client}:${s.clientPort}`),
+        t(s.dialed),
+        t(answered.join(", ") || "-"),
         `${s.clientCallId ?? "-"} / ${s.serverCallId ?? "-"}`,
-        s.ppp.lcp.state,
-        s.ppp.auth.protocol ? `${s.ppp.auth.protocol} ${s.ppp.auth.result}` : s.ppp.auth.result,
-        s.ppp.ipcp.client || s.ppp.ipcp.server ? `${s.ppp.ipcp.state}: client ${s.ppp.ipcp.client ?? "?"}, server ${s.ppp.ipcp.server ?? "?"}` : s.ppp.ipcp.state,
-        s.outcome,
+        t(protocolText(s.ppp.lcp)),
+        t(authText(s.ppp)),
+        t(ipcpText(s.ppp)),
+        options.color ? paint(OUTCOME_STYLE[s.outcome], t(s.outcome)) : t(s.outcome),
       ]);
     }
     lines.push("", sessions.toString());
   }
   if (report.links.length > 0) {
-    const links = new Table({ head: ["PPP link", "Local", "Peer", "IPCP addresses", "Auth", "Frames"], style: { head: [], border: [] } });
+    const links = new Table({ head: ["PPP link", "Local", "Peer", "IPCP addresses", "Auth", "Frames"], style: PLAIN });
     for (const l of report.links) {
       links.push([
         l.kind === "pppoe" ? `PPPoE session ${l.sessionId}` : `PPP (${linkTypeName(l.linkType)})`,
-        l.local ?? "-",
-        l.peer ?? "-",
-        l.addresses.join(", ") || "-",
-        l.ppp.auth.protocol ? `${l.ppp.auth.protocol} ${l.ppp.auth.result}` : l.ppp.auth.result,
-        l.frames.map(formatFrameRef).join("-"),
+        t(l.local ?? "-"),
+        t(l.peer ?? "-"),
+        t(l.addresses.join(", ") || "-"),
+        t(authText(l.ppp)),
+        t(l.frames.map(formatFrameRef).join("-")),
       ]);
     }
     lines.push("", links.toString());
@@ -63,12 +78,36 @@ export function renderTable({ report, traffic }: Analysis): string {
   if (findings.length > 0) {
     lines.push("", "Findings:");
     for (const { f, where } of findings) {
-      lines.push(`  ${where}[${f.severity}] ${f.code}: ${f.message}`);
-      if (f.frames.length > 0) lines.push(`    frames: ${f.frames.map(formatFrameRef).join(", ")}`);
-      if (f.remedy) lines.push(`    remedy: ${f.remedy}`);
+      const severity = options.color ? paint(SEVERITY_STYLE[f.severity], `[${t(f.severity)}]`) : `[${t(f.severity)}]`;
+      lines.push(`  ${t(where)}${severity} ${t(f.code)}: ${t(f.message)}`);
+      if (f.frames.length > 0) lines.push(`    frames: ${t(f.frames.map(formatFrameRef).join(", "))}`);
+      if (f.detail) lines.push(`    detail: ${t(f.detail)}`);
+      if (f.recommended) lines.push(`    recommended address: ${t(f.recommended)}`);
+      if (f.remedy) lines.push(`    remedy: ${t(f.remedy)}`);
     }
   }
   return lines.join("\n") + "\n";
+}
+
+/** "closed: User request": the state, and what happened when the report says. */
+export function protocolText(protocol: ProtocolReport): string {
+  return protocol.detail ? `${protocol.state}: ${protocol.detail}` : protocol.state;
+}
+
+/**
+ * "MS-CHAPv2 failure (alice): E=691 (...)": protocol, result, the peer's name, and the
+ * detail of a result other than success (a success's detail is the authenticator response).
+ */
+export function authText(ppp: PppReport): string {
+  const { protocol, result, peerName, detail } = ppp.auth;
+  const head = protocol ? `${protocol} ${result}` : result;
+  return `${head}${peerName !== null ? ` (${peerName})` : ""}${detail && result !== "success" ? `: ${detail}` : ""}`;
+}
+
+/** "opened: client 10.8.0.2, server 10.8.0.1", or the bare state when IPCP assigned nothing. */
+export function ipcpText(ppp: PppReport): string {
+  const { state, client, server } = ppp.ipcp;
+  return client || server ? `${state}: client ${client ?? "?"}, server ${server ?? "?"}` : state;
 }
 
 export function formatFrameRef(ref: FrameRef): string {
@@ -76,7 +115,7 @@ export function formatFrameRef(ref: FrameRef): string {
 }
 
 /** Time between two ISO timestamps, as seconds with the precision a person needs. */
-function formatSpan(first: string, last: string): string {
+export function formatSpan(first: string, last: string): string {
   const seconds = (Date.parse(last) - Date.parse(first)) / 1000;
   return `${seconds.toFixed(3)} s`;
 }

@@ -12,6 +12,8 @@ import { writePcapng } from "./pcapng-writer.js";
 import { SeededRandom } from "./random.js";
 import { healthySession } from "./sessions.js";
 import type { SynthRecord } from "./pcap-writer.js";
+import { DATA_FIXTURES } from "./scenarios-data.js";
+import { NEGOTIATION_FIXTURES } from "./scenarios-negotiation.js";
 import { REACHABILITY_FIXTURES } from "./scenarios-reachability.js";
 
 /**
@@ -107,7 +109,7 @@ const HEALTHY_FIXTURES: readonly Fixture[] = [
 ];
 
 /** Every fixture `npm run fixtures` writes: the healthy ones above and one scenario per failure. */
-export const FIXTURES: readonly Fixture[] = [...HEALTHY_FIXTURES, ...REACHABILITY_FIXTURES];
+export const FIXTURES: readonly Fixture[] = [...HEALTHY_FIXTURES, ...REACHABILITY_FIXTURES, ...NEGOTIATION_FIXTURES, ...DATA_FIXTURES];
 
 export function writeFixtures(folder: string): void {
   mkdirSync(folder, { recursive: true });

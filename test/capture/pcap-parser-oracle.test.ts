@@ -59,8 +59,9 @@ function microsecondPcaps(folder: string): string[] {
 
 async function compare(path: string): Promise<number> {
   const ours = await readAll(path);
-  // pcap-parser has no notion of damage: compare the files both read whole.
-  if (ours.problems.length > 0) return -1;
+  // pcap-parser has no notion of damage: it stops quietly at a cut, so files cut short are
+  // compared on their complete records; files with damaged records are left to the tshark tests.
+  if (ours.problems.some((p) => p.code !== "capture-truncated")) return -1;
   const oracle = await readWithPcapParser(path);
   expect(ours.frames.length, path).toBe(oracle.length);
   ours.frames.forEach((frame, i) => {

@@ -72,7 +72,8 @@ interface FrameFacts {
 function tsharkFacts(path: string): FrameFacts[] {
   const fields = ["frame.time_epoch", "tcp.srcport", "tcp.dstport", "gre.key.call_id"];
   const out = spawnSync("tshark", ["-r", path, "-T", "fields", ...fields.flatMap((f) => ["-e", f])], { encoding: "utf8" });
-  expect(out.status, out.stderr).toBe(0);
+  // tshark exits 2 on a capture cut inside a record, after printing every complete frame
+  if (out.status !== 0) expect(out.stderr, out.stderr).toMatch(/cut short in the middle of a packet/);
   return out.stdout
     .replace(/\n$/, "") // only the final newline: empty fields end in tabs
     .split("\n")

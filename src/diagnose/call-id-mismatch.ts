@@ -1,0 +1,342 @@
+/**
+ * call-id-mismatch: the call IDs of a call do not line up. Each end picks its own call ID
+ * (RFC 2637 §2.7-2.10) and the other end puts it into every GRE packet and control message
+ * meant for it (§4.1: GRE carries the receiver's ID). A NAT or firewall that translates PPTP
+ * has to rewrite the ID in both places; one that rewrites only one of them breaks the call.
+ * What a capture can show:
+ *
+ * 1. GRE between the call's client and server (the dialed or an answering address) with an
+ *    ID other than the control channel advertised. The model could not place it, so it is an
+ *    orphan flow; one that starts after the call was set up and before it ended is this
+ *    call's own GRE under a rewritten ID. It is reported here INSTEAD of unknown-call-id
+ *    (rewrittenGreFlows() lets that rule leave it out): the capture does say which call it is.
+ * 2. A control message naming a call by an ID that no call on the connection has:
+ *    Set-Link-Info, Call-Clear-Request, Call-Disconnect-Notify, WAN-Error-Notify,
+ *    Incoming-Call-Connected, or a reply whose peer call ID answers no request.
+ * 3. Two calls at the same time from one client address to one server with the same call ID
+ *    (two clients behind a NAT that does not map call IDs): GRE carries nothing else that
+ *    tells them apart.
+ *
+ * A connection whose start the capture missed is not judged by 2 (the call set-up may be
+ * outside the capture), and an orphan the call's own GRE runs beside lowers 1 to a warning.
+ */
+import { type FrameOrigin, originBefore } from "../capture/frame.js";
+import type { Call, ControlConnection, ControlMessage, Side } from "../model/control.js";
+import type { OrphanFlow } from "../model/tracker.js";
+import { PptpMessageType as Msg } from "../decode/pptp.js";
+import { pppProtocolName } from "../decode/ppp/protocols.js";
+import type { Finding } from "../report/schema.js";
+import type { CaptureFacts, SessionFacts } from "./facts.js";
+import { callPlace, evidence, frameText } from "./ppp-scope.js";
+import type { Rule } from "./rule.js";
+import { counted, endpoint } from "./tunnel-evidence.js";
+
+const CODE = "call-id-mismatch";
+
+/** Orphan GRE that is a session's own, under another call ID than its control channel advertised. */
+export interface RewrittenGre {
+  orphan: OrphanFlow;
+  facts: SessionFacts;
+  /** The end the GRE went to: its call ID is the one that should be in the packets. */
+  toward: Side;
+  advertised: number;
+  /** The message that advertised it. */
+  advertisedIn: ControlMessageRef;
+}
+
+interface ControlMessageRef {
+  name: string;
+  origin: FrameOrigin;
+}
+
+const rewrittenCache = new WeakMap<CaptureFacts, readonly RewrittenGre[]>();
+const byClientCache = new WeakMap<CaptureFacts, Map<string, SessionFacts[]>>();
+
+/** The capture's sessions with a call, by client address (built once per capture: captures may hold thousands). */
+function sessionsByClient(capture: CaptureFacts): Map<string, SessionFacts[]> {
+  let index = byClientCache.get(capture);
+  if (index === undefined) {
+    index = new Map();
+    for (const facts of capture.sessions) {
+      if (facts.call === null) continue;
+      const list = index.get(facts.connection.client);
+      if (list === undefined) index.set(facts.connection.client, [facts]);
+      else list.push(facts);
+    }
+    byClientCache.set(capture, index);
+  }
+  return index;
+}
+
+/**
+ * Every orphan GRE flow that is a session's own GRE with a rewritten call ID, each placed in
+ * the session that set up the call most recently before the flow began (one whose own GRE in
+ * that direction is missing first). Computed once per capture.
+ */
+export function rewrittenGreFlows(capture: CaptureFacts): readonly RewrittenGre[] {
+  let found = rewrittenCache.get(capture);
+  if (found === undefined) {
+    const byClient = sessionsByClient(capture);
+    found = capture.orphans.flatMap((orphan) => {
+      const candidates = [...(byClient.get(orphan.to) ?? []), ...(byClient.get(orphan.from) ?? [])];
+      const placed = placeOrphan(orphan, candidates);
+      return placed === null ? [] : [placed];
+    });
+    rewrittenCache.set(capture, found);
+  }
+  return found;
+}
+
+/** Whether `orphan` is explained as a session's GRE with a rewritten call ID (unknown-call-id leaves these out). */
+export function isRewrittenGre(orphan: OrphanFlow, capture: CaptureFacts): boolean {
+  return rewrittenGreFlows(capture).some((r) => r.orphan === orphan);
+}
+
+function placeOrphan(orphan: OrphanFlow, sessions: readonly SessionFacts[]): RewrittenGre | null {
+  const start = orphan.flow.first;
+  if (start === null) return null;
+  let best: { placed: RewrittenGre; ownFlowEmpty: boolean; setUp: FrameOrigin } | null = null;
+  for (const facts of sessions) {
+    const { connection, call } = facts;
+    if (call === null) continue;
+    const servers = [connection.dialed, ...connection.answeringAddresses];
+    let toward: Side;
+    if (orphan.to === connection.client && servers.includes(orphan.from)) toward = "client";
+    else if (orphan.from === connection.client && servers.includes(orphan.to)) toward = "server";
+    else continue;
+    const advertised = toward === "client" ? call.clientCallId : call.serverCallId;
+    const advertisedIn = advertisingMessage(call, toward);
+    if (advertised === null || advertised === orphan.callId || advertisedIn === null) continue;
+    const span = callSpan(connection, call);
+    // GRE that began before the call was set up, or after it ended, belongs to another tunnel
+    if (originBefore(start, advertisedIn.origin) || originBefore(span.end, start)) continue;
+    const ownFlowEmpty = (toward === "client" ? call.toClient : call.toServer).packets === 0;
+    const better =
+      best === null ||
+      (ownFlowEmpty && !best.ownFlowEmpty) ||
+      (ownFlowEmpty === best.ownFlowEmpty && originBefore(best.setUp, span.start));
+    if (better) best = { placed: { orphan, facts, toward, advertised, advertisedIn }, ownFlowEmpty, setUp: span.start };
+  }
+  return best?.placed ?? null;
+}
+
+/** The message that told the other end the call ID GRE towards `toward` must carry (RFC 2637 §2.7-2.10). */
+function advertisingMessage(call: Call, toward: Side): ControlMessageRef | null {
+  // outgoing: the client's ID in Outgoing-Call-Request, the server's in the Reply; incoming the reverse
+  const inRequest = (call.direction === "outgoing") === (toward === "client");
+  if (inRequest) {
+    if (call.request === null) return null;
+    return { name: call.direction === "outgoing" ? "Outgoing-Call-Request" : "Incoming-Call-Request", origin: call.request };
+  }
+  if (call.reply === null) return null;
+  return { name: call.direction === "outgoing" ? "Outgoing-Call-Reply" : "Incoming-Call-Reply", origin: call.reply.origin };
+}
+
+/** From the call's set-up to its clearing (or the end of its connection and GRE). */
+function callSpan(connection: ControlConnection, call: Call): { start: FrameOrigin; end: FrameOrigin } {
+  const start = call.request ?? call.reply?.origin ?? connection.first;
+  const cleared = [call.clear, call.disconnect?.origin].filter((o): o is FrameOrigin => o != null);
+  if (cleared.length > 0) return { start, end: cleared.reduce((a, b) => (originBefore(b, a) ? b : a)) };
+  let end = connection.last;
+  for (const flow of [call.toServer, call.toClient]) if (flow.first !== null && originBefore(end, flow.last)) end = flow.last;
+  return { start, end };
+}
+
+// ------------------------------------------------------------------ control messages
+
+/**
+ * Messages that name a call: the field, and whose call ID RFC 2637 puts there (§2.8-2.15).
+ * Implementations mix them up (a PAC's Call-Disconnect-Notify with the PNS's ID, Set-Link-Info
+ * sent both ways), and either ID still names the call; only an ID that no call has is wrong.
+ */
+const NAMING_MESSAGES: Readonly<Record<number, { field: "callId" | "peerCallId"; expects: Side }>> = {
+  [Msg.OutgoingCallReply]: { field: "peerCallId", expects: "client" },
+  [Msg.IncomingCallReply]: { field: "peerCallId", expects: "server" },
+  [Msg.IncomingCallConnected]: { field: "peerCallId", expects: "client" },
+  [Msg.CallClearRequest]: { field: "callId", expects: "client" },
+  [Msg.CallDisconnectNotify]: { field: "callId", expects: "server" },
+  [Msg.WanErrorNotify]: { field: "peerCallId", expects: "client" },
+  [Msg.SetLinkInfo]: { field: "peerCallId", expects: "server" },
+};
+
+interface StrayMessage {
+  message: ControlMessage;
+  named: number;
+  /** Whose ID it should have been, and the call it most likely meant. */
+  expects: Side;
+  call: Call;
+}
+
+/** Control messages of the connection that name an ID no call on it has, each with the call it most likely meant. */
+function strayMessages(connection: ControlConnection): StrayMessage[] {
+  // a call set up before the capture started, or not kept (too many calls), is unknown, not wrong
+  if (connection.startedMidway || connection.calls.length === 0 || connection.callsOmitted > 0) return [];
+  const stray: StrayMessage[] = [];
+  for (const message of connection.messages) {
+    const rule = NAMING_MESSAGES[message.type];
+    const named = rule === undefined ? undefined : message[rule.field];
+    if (rule === undefined || named === undefined) continue;
+    const { expects } = rule;
+    if (message.type === Msg.OutgoingCallReply || message.type === Msg.IncomingCallReply) {
+      const request = unansweredRequestBefore(connection, message);
+      if (request !== null) stray.push({ message, named, expects, call: request });
+      continue;
+    }
+    const known = connection.calls.some((c) => c.clientCallId === named || c.serverCallId === named);
+    if (!known) stray.push({ message, named, expects, call: callBefore(connection, message.origin) });
+  }
+  return stray;
+}
+
+/**
+ * A reply whose peer call ID names no request: the model then holds the request as one call
+ * and the reply as another. Returns the request's call (the one the reply should have answered).
+ */
+function unansweredRequestBefore(connection: ControlConnection, reply: ControlMessage): Call | null {
+  const direction = reply.type === Msg.OutgoingCallReply ? "outgoing" : "incoming";
+  const answered = connection.calls.some(
+    (c) => c.direction === direction && c.request !== null && c.reply?.origin === reply.origin,
+  );
+  if (answered) return null;
+  let request: Call | null = null;
+  for (const c of connection.calls) {
+    if (c.direction === direction && c.request !== null && c.reply === null && originBefore(c.request, reply.origin)) request = c;
+  }
+  return request;
+}
+
+/** The call most recently set up before `origin` (the first call when none was). */
+function callBefore(connection: ControlConnection, origin: FrameOrigin): Call {
+  let found = connection.calls[0];
+  for (const call of connection.calls) {
+    const setUp = call.request ?? call.reply?.origin;
+    if (setUp && originBefore(setUp, origin)) found = call;
+  }
+  return found;
+}
+
+// ------------------------------------------------------------------ two calls, one call ID
+
+/**
+ * Calls on other control connections from the same client address to the same server, at the
+ * same time, with the same client (or server) call ID: GRE between the two addresses cannot
+ * tell them apart.
+ */
+export function sharedCallIds(facts: SessionFacts, capture: CaptureFacts): Array<{ other: SessionFacts; side: Side; callId: number }> {
+  const { connection, call } = facts;
+  if (call === null || (call.request === null && call.reply === null)) return [];
+  const span = callSpan(connection, call);
+  const shared: Array<{ other: SessionFacts; side: Side; callId: number }> = [];
+  for (const other of sessionsByClient(capture).get(connection.client) ?? []) {
+    const otherCall = other.call;
+    if (other.connection === connection || otherCall === null || (otherCall.request === null && otherCall.reply === null)) continue;
+    if (other.connection.client !== connection.client || other.connection.dialed !== connection.dialed) continue;
+    const otherSpan = callSpan(other.connection, otherCall);
+    if (!originBefore(span.start, otherSpan.end) || !originBefore(otherSpan.start, span.end)) continue;
+    if (call.clientCallId !== null && call.clientCallId === otherCall.clientCallId) shared.push({ other, side: "client", callId: call.clientCallId });
+    else if (call.serverCallId !== null && call.serverCallId === otherCall.serverCallId) shared.push({ other, side: "server", callId: call.serverCallId });
+  }
+  return shared;
+}
+
+// ------------------------------------------------------------------ the rule
+
+function idText(id: number): string {
+  return `${id} (0x${id.toString(16).padStart(4, "0")})`;
+}
+
+function rewrittenFinding(r: RewrittenGre, capture: CaptureFacts): Finding {
+  const { refs } = capture;
+  const { orphan, facts, toward, advertised, advertisedIn } = r;
+  const flow = orphan.flow;
+  const ownFlow = toward === "client" ? facts.call!.toClient : facts.call!.toServer;
+  const protocols = orphan.pppProtocols.length > 0 ? ` (${orphan.pppProtocols.map(pppProtocolName).join(", ")})` : "";
+  const span = flow.packets === 1 ? frameText(refs, flow.first!) : `${frameText(refs, flow.first!)} to ${flow.last.frameNo}`;
+  let message =
+    `GRE from ${orphan.from} to ${orphan.to} carries call ID ${idText(orphan.callId)}, but the ${toward} announced call ID ${idText(advertised)} ` +
+    `for ${callPlace(facts.session)} in the ${advertisedIn.name} (${frameText(refs, advertisedIn.origin)}): ` +
+    `${counted(flow.packets, "GRE packet")}${protocols}, ${span}, that the ${toward} cannot match to its call. ` +
+    `A NAT or PPTP filter between the ends translated the call ID in the control channel but not in the GRE packets (or the reverse).`;
+  let severity: Finding["severity"] = "error";
+  if (ownFlow.packets > 0) {
+    severity = "warning";
+    message += ` Not certain: ${counted(ownFlow.packets, "GRE packet")} towards the ${toward} do carry call ID ${advertised}, so this may instead be another tunnel between the same addresses whose control connection the capture does not hold.`;
+  }
+  return {
+    code: CODE,
+    severity,
+    message,
+    frames: evidence(refs, [advertisedIn.origin, flow.first, flow.last]),
+    detail: `advertised ${advertised}, GRE carries ${orphan.callId}`,
+    remedy: callIdMismatch.explain.remedy,
+  };
+}
+
+function strayFinding(stray: StrayMessage, facts: SessionFacts, capture: CaptureFacts): Finding {
+  const { refs } = capture;
+  const { message, named, expects, call } = stray;
+  const from = `${message.name} from the ${message.from} (${frameText(refs, message.origin)})`;
+  let text: string;
+  const frames: Array<FrameOrigin | null> = [message.origin];
+  if (message.type === Msg.OutgoingCallReply || message.type === Msg.IncomingCallReply) {
+    const request = call.request!;
+    const requestName = message.type === Msg.OutgoingCallReply ? "Outgoing-Call-Request" : "Incoming-Call-Request";
+    const asked = message.type === Msg.OutgoingCallReply ? call.clientCallId : call.serverCallId;
+    text = `The ${from} answers call ID ${idText(named)}, but the ${requestName} it replies to (${frameText(refs, request)}) carried call ID ${asked === null ? "?" : idText(asked)}.`;
+    frames.push(request);
+  } else {
+    const expected = expects === "client" ? call.clientCallId : call.serverCallId;
+    const wanted = expected === null ? "" : ` (RFC 2637 puts the ${expects}'s call ID here, ${idText(expected)})`;
+    text = `The ${from} names call ID ${idText(named)}, which no call on this control connection has: ${callPlace(facts.session)} is the one it most likely meant${wanted}.`;
+    frames.push(call.request, call.reply?.origin ?? null);
+  }
+  return {
+    code: CODE,
+    severity: "error",
+    message: `${text} A NAT or PPTP filter rewrote the call ID in some control messages and not in others, so the ${message.from === "client" ? "server" : "client"} cannot tell which call the message is for.`,
+    frames: evidence(refs, frames),
+    detail: `${message.name} names ${named}`,
+    remedy: callIdMismatch.explain.remedy,
+  };
+}
+
+function sharedFinding(facts: SessionFacts, shared: { other: SessionFacts; side: Side; callId: number }, capture: CaptureFacts): Finding {
+  const { refs } = capture;
+  const { connection, call } = facts;
+  const { other, side, callId } = shared;
+  const setUp = (c: Call) => c.request ?? c.reply!.origin;
+  const towards = side === "client" ? `GRE from ${connection.dialed} to ${connection.client}` : `GRE from ${connection.client} to ${connection.dialed}`;
+  return {
+    code: CODE,
+    severity: "error",
+    message:
+      `Two calls from ${connection.client} to ${connection.dialed} use the same ${side} call ID ${idText(callId)} at the same time: ` +
+      `this one from ${endpoint(connection.client, connection.clientPort)} (${frameText(refs, setUp(call!))}) and the one from ${endpoint(other.connection.client, other.connection.clientPort)} (${frameText(refs, setUp(other.call!))}). ` +
+      `${towards} is told apart by nothing but that call ID, so one call's packets reach the other's ${side} or are dropped: ` +
+      `two PPTP clients behind one NAT address, and the NAT does not map their call IDs.`,
+    frames: evidence(refs, [setUp(call!), setUp(other.call!)]),
+    detail: `${side} call ID ${callId} also used from port ${other.connection.clientPort}`,
+    remedy: callIdMismatch.explain.remedy,
+  };
+}
+
+export const callIdMismatch: Rule = {
+  code: CODE,
+  severity: "error",
+  explain: {
+    meaning:
+      "The call IDs of a PPTP call do not line up. Each end picks a call ID, and the other end must put it into every GRE packet and control message meant for it. A NAT or firewall that translates PPTP rewrote the ID in one place but not in the other (e.g. in the Outgoing-Call-Request but not in the returning GRE), or two clients behind one NAT address use the same call ID to the same server. The end that receives the wrong ID drops the packets, and the call fails like a blocked tunnel (\"Remote PPP peer is not responding\", error 619/806) or carries one client's traffic to the other.",
+    onTheWire:
+      "Compare the Call ID and Peer Call ID fields of Outgoing-Call-Request/Reply (pptp.call_id, pptp.peer_call_id) with the key's call ID in the GRE packets (gre.key.call_id): GRE towards the client must carry the client's call ID, GRE towards the server the server's. Here GRE between the same two addresses carries another ID, or Set-Link-Info, Call-Clear-Request or Call-Disconnect-Notify name an ID no call has, or two TCP connections from one address (different source ports) announce the same call ID.",
+    remedy:
+      "Find the device between client and server that translates PPTP (a NAT router's PPTP passthrough or ALG, a firewall's PPTP inspection, Linux nf_conntrack_pptp/nf_nat_pptp) and make it rewrite call IDs consistently in the control messages and the GRE key, or turn its PPTP handling off when the addresses need no translation. Capture on both sides of it to see which field it leaves alone. For several clients behind one NAT address, the NAT must map their call IDs (PPTP helper on); otherwise give them separate public addresses or connect one at a time.",
+  },
+  session(facts, capture) {
+    if (facts.call === null) return [];
+    const findings: Finding[] = [];
+    for (const r of rewrittenGreFlows(capture)) if (r.facts === facts) findings.push(rewrittenFinding(r, capture));
+    for (const stray of strayMessages(facts.connection)) if (stray.call === facts.call) findings.push(strayFinding(stray, facts, capture));
+    for (const shared of sharedCallIds(facts, capture)) findings.push(sharedFinding(facts, shared, capture));
+    return findings;
+  },
+};
