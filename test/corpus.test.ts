@@ -13,6 +13,8 @@ import type { Report } from "../src/report/schema.js";
 import { hasPublicCaptures, PUBLIC_CAPTURES } from "./helpers.js";
 
 interface ExpectedSession {
+  findings?: Array<{ code: string }>;
+  forbidden?: string[];
   client: string;
   clientPort?: number;
   dialed: string;
@@ -26,6 +28,7 @@ interface ExpectedSession {
 
 interface ExpectedCapture {
   sessions: ExpectedSession[];
+  findings?: Array<{ code: string }>;
   clean?: boolean;
   orphanGre?: Array<{ from: string; to: string; callId: number }>;
   links?: Array<Record<string, unknown> & { kind: string }>;
@@ -55,6 +58,11 @@ describe.skipIf(!hasPublicCaptures)("public captures against expected.json", () 
       if (w.ipcp === null) expect([s.ppp.ipcp.client, s.ppp.ipcp.server]).toEqual([null, null]);
       else if (w.ipcp) expect([s.ppp.ipcp.client, s.ppp.ipcp.server]).toEqual([w.ipcp.clientAddress, w.ipcp.serverAddress]);
       if (w.auth) expect({ protocol: s.ppp.auth.protocol, peerName: s.ppp.auth.peerName, result: s.ppp.auth.result }).toEqual(w.auth);
+      const codes = s.findings.map((f) => f.code);
+      for (const f of w.findings ?? []) expect(codes, `${name} must report ${f.code}`).toContain(f.code);
+      for (const code of w.forbidden ?? []) expect(codes, `${name} must not report ${code}`).not.toContain(code);
+      // a session the capture shows working has no error or warning
+      if (w.outcome === "established") expect(s.findings.filter((f) => f.severity !== "info")).toEqual([]);
     });
 
     if (want.clean) {
@@ -62,6 +70,7 @@ describe.skipIf(!hasPublicCaptures)("public captures against expected.json", () 
       expect(errors).toEqual([]);
     }
 
+    for (const f of want.findings ?? []) expect(report.findings.map((r) => r.code)).toContain(f.code);
     const orphans = report.findings.filter((f) => f.code === "unknown-call-id");
     expect(orphans.length, "unknown-call-id findings").toBe(want.orphanGre?.length ?? 0);
     for (const o of want.orphanGre ?? []) {
