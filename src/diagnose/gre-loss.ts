@@ -88,18 +88,40 @@ function judgeAcknowledgments(flow: GreDirection, peer: GreDirection): AckJudgem
   const sent = flow.history;
   const acks = peer.history;
   if (sent === null || acks === null || peer.acksCarried === 0 || flow.first === null || flow.highestSeq < 0) return null;
-  const judged: AckJudgement = { acknowledged: [], passed: [], unacknowledged: [] };
   const lastAckSeconds = secondsBetween(flow.first, peer.lastAck);
+  const inAckRange = (seq: number) => peer.highestAck >= 0 && !seqAfter(seq, peer.highestAck);
+  const waitedFor = (seq: number) => lastAckSeconds - sent.millisOf(seq) / 1000 >= ACK_WAIT_SECONDS;
+  // first a count without allocation: most flows have every packet acknowledged, and then nothing is judged
+  let notAcknowledged = 0;
+  let unacknowledged = 0;
   for (let back = 0; back < SEQUENCE_HISTORY; back++) {
     const seq = (flow.highestSeq - back) >>> 0;
     if (!sent.hasSent(seq)) continue;
+    if (inAckRange(seq)) {
+      if (!acks.acknowledged(seq)) notAcknowledged++;
+    } else if (waitedFor(seq)) unacknowledged++;
+  }
+  if (unacknowledged === 0 && notAcknowledged + unacknowledged < MIN_LARGE_UNACKNOWLEDGED) return null;
+
+  const judged: AckJudgement = { acknowledged: [], passed: [], unacknowledged: [] };
+  for (let back = 0; back < SEQUENCE_HISTORY; back++) {
+    const seq = (flow.highestSeq - back) >>> 0;
+    if (!sent.hasSent(seq)) continue;
+    const acknowledgedRange = inAckRange(seq);
+    if (!acknowledgedRange && !waitedFor(seq)) continue;
     const millis = sent.millisOf(seq);
     const frame = sent.frameOf(seq);
     const next = (seq + 1) >>> 0;
-    const nextFrame = sent.hasSent(next) && sent.frameOf(next).fileIndex === frame.fileIndex ? sent.frameOf(next).frameNo : Infinity;
-    const packet = { seq, size: sent.sizeOf(seq), origin: { ...frame, ...timeAfter(flow.first, millis) }, nextFrameNo: nextFrame };
-    if (peer.highestAck >= 0 && !seqAfter(seq, peer.highestAck)) (acks.acknowledged(seq) ? judged.acknowledged : judged.passed).push(packet);
-    else if (lastAckSeconds - millis / 1000 >= ACK_WAIT_SECONDS) judged.unacknowledged.push(packet);
+    const nextFrame = sent.hasSent(next) ? sent.frameOf(next) : null;
+    const time = timeAfter(flow.first, millis);
+    const packet = {
+      seq,
+      size: sent.sizeOf(seq),
+      origin: { fileIndex: frame.fileIndex, frameNo: frame.frameNo, tsSec: time.tsSec, tsNsec: time.tsNsec },
+      nextFrameNo: nextFrame !== null && nextFrame.fileIndex === frame.fileIndex ? nextFrame.frameNo : Infinity,
+    };
+    if (acknowledgedRange) (acks.acknowledged(seq) ? judged.acknowledged : judged.passed).push(packet);
+    else judged.unacknowledged.push(packet);
   }
   for (const list of [judged.acknowledged, judged.passed, judged.unacknowledged]) list.reverse();
   return judged;
