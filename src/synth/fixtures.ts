@@ -108,8 +108,40 @@ const HEALTHY_FIXTURES: readonly Fixture[] = [
   },
 ];
 
+/** IPv4 header byte 9: the transport protocol; 6 is TCP (RFC 791, IANA protocol numbers). */
+const ETHERNET_IPV4_PROTOCOL_OFFSET = 14 + 9;
+const IP_PROTOCOL_TCP = 6;
+
+/** Captures whose trouble is the capture itself, not the session. */
+const CAPTURE_FIXTURES: readonly Fixture[] = [
+  {
+    name: "unknown-call-id.pcap",
+    description:
+      "the healthy session's GRE without its control connection, as a capture started after the call was set up (or filtered to GRE): both directions are GRE that no control connection explains",
+    bytes: () =>
+      writePcap(
+        healthyRecords("ethernet").filter((r) => r.data[ETHERNET_IPV4_PROTOCOL_OFFSET] !== IP_PROTOCOL_TCP),
+        { linkType: LINK_TYPE_OF_FRAMING.ethernet },
+      ),
+    expected: { sessions: [], findings: ["unknown-call-id"] },
+  },
+  {
+    name: "malformed.pcap",
+    description:
+      "the healthy session with one damaged frame (frame 4: an IPv4 header whose length field says 12 bytes, less than the 20 every IPv4 header has): reported as malformed, the session analyzed as usual",
+    bytes: () => {
+      const records = healthyRecords("ethernet");
+      const damaged = Buffer.from(records[3].data);
+      damaged[14] = 0x43; // version 4, IHL 3 (RFC 791: at least 5)
+      records.splice(3, 0, { ...records[3], data: damaged });
+      return writePcap(records, { linkType: LINK_TYPE_OF_FRAMING.ethernet });
+    },
+    expected: { sessions: HEALTHY_VERDICT.sessions, findings: ["malformed"] },
+  },
+];
+
 /** Every fixture `npm run fixtures` writes: the healthy ones above and one scenario per failure. */
-export const FIXTURES: readonly Fixture[] = [...HEALTHY_FIXTURES, ...REACHABILITY_FIXTURES, ...NEGOTIATION_FIXTURES, ...DATA_FIXTURES];
+export const FIXTURES: readonly Fixture[] = [...HEALTHY_FIXTURES, ...CAPTURE_FIXTURES, ...REACHABILITY_FIXTURES, ...NEGOTIATION_FIXTURES, ...DATA_FIXTURES];
 
 export function writeFixtures(folder: string): void {
   mkdirSync(folder, { recursive: true });
