@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { walkPcapRecordHeaders } from "../dist/capture/floor.js";
 import { readCaptureSet } from "../dist/capture/capture-set.js";
 import { Decoder } from "../dist/decode/decoder.js";
+import { PacketKind } from "../dist/decode/packet.js";
 import { analyze } from "../dist/analyze.js";
 
 const [mode, file] = process.argv.slice(2);
@@ -18,7 +19,8 @@ async function decodeAll(path) {
   await readCaptureSet([path], (frame) => {
     packets++;
     bytes += frame.caplen;
-    if (decoder.decode(frame) !== 0) interesting++;
+    const kind = decoder.decode(frame);
+    if (kind !== PacketKind.Other && kind !== PacketKind.FragmentHeld && kind !== PacketKind.Malformed) interesting++;
   });
   return { packets, bytes, interesting };
 }

@@ -5,7 +5,7 @@
 import { readCaptureSet } from "./capture/capture-set.js";
 import type { CaptureFileInfo } from "./capture/reader.js";
 import { type Frame, type FrameOrigin, isoTime } from "./capture/frame.js";
-import { Decoder } from "./decode/decoder.js";
+import { DEFAULT_PPTP_PORT, Decoder } from "./decode/decoder.js";
 import { DECODE_ERROR_NAMES, PacketKind } from "./decode/packet.js";
 import { SessionTracker } from "./model/tracker.js";
 import { diagnose, RULES } from "./diagnose/index.js";
@@ -40,7 +40,7 @@ export async function analyzeWithRules(inputs: string[], rules: readonly Rule[],
 }
 
 export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions = {}, rules: readonly Rule[] = RULES): Promise<Analysis> {
-  const pptpPort = options.pptpPort ?? 1723;
+  const pptpPort = options.pptpPort ?? DEFAULT_PPTP_PORT;
   const decoder = new Decoder({ pptpPort });
   const tracker = new SessionTracker(decoder, pptpPort);
   const captureEnd: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };

@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { isIP } from "node:net";
 import { allFindings, analyzeCaptures, summarize } from "./analyze.js";
 import { RULES, ruleFor } from "./diagnose/index.js";
+import { DEFAULT_PPTP_PORT } from "./decode/decoder.js";
 import { ProgressLine } from "./report/progress.js";
 import { CaptureOpenError } from "./capture/reader.js";
 import type { Report, Severity } from "./report/schema.js";
@@ -56,7 +57,7 @@ function buildProgram(): Command {
     )
     .option("--server <ip>", "only sessions with this server address (dialed or answering)", parseAddress)
     .option("--client <ip>", "only sessions from this client address", parseAddress)
-    .option("--pptp-port <n>", "TCP port of the PPTP control channel", parsePort, 1723)
+    .option("--pptp-port <n>", "TCP port of the PPTP control channel", parsePort, DEFAULT_PPTP_PORT)
     .option("--redact", "replace user, peer and host names and phone numbers by stable placeholders, in every format")
     .option("--redact-addresses", "also map IP addresses to stable placeholders (documentation addresses)")
     .option("--explain <code>", "print what a finding code means, how it shows on the wire and how to fix it")

@@ -3,13 +3,17 @@ import { CaptureOpenError, type CaptureProblem } from "./problems.js";
 import { CaptureReader, type CaptureFileInfo } from "./reader.js";
 import type { SourceOptions } from "./source.js";
 
-export { walkPcapRecordHeaders } from "./floor.js";
 
 export interface CaptureSetResult {
   files: CaptureFileInfo[];
   problems: CaptureProblem[];
   /** Problems counted beyond the per-file limit and not listed in `problems`. */
   problemsOmitted: number;
+}
+
+export interface CaptureSetOptions extends SourceOptions {
+  /** Called after every chunk read: bytes read so far over all files, and their total size when every size is known. */
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
 }
 
 /**
@@ -19,11 +23,6 @@ export interface CaptureSetResult {
  * The frame's bytes are valid only during the call. All files are opened before any is
  * read; the first that cannot be opened is thrown as CaptureOpenError.
  */
-export interface CaptureSetOptions extends SourceOptions {
-  /** Called after every chunk read: bytes read so far over all files, and their total size when every size is known. */
-  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
-}
-
 export async function readCaptureSet(
   paths: string[],
   onFrame: (frame: Frame) => void,

@@ -59,12 +59,17 @@ function cooked(
   return ctx.ethertype(protocol, buf, payloadOffset, end, p);
 }
 
+const ETHERNET_ADDRESS_LENGTH = 6;
+
 export function decodeSll(ctx: DecodeContext, buf: Uint8Array, offset: number, end: number, p: Packet): PacketKind {
   if (end - offset < SLL_HEADER_LENGTH) return p.fail(DecodeError.Truncated, "sll");
+  // the link-layer address is the sender's: an Ethernet one tells PPPoE peers apart
+  if (u16be(buf, offset + 4) === ETHERNET_ADDRESS_LENGTH) p.macSourceOffset = offset + 6;
   return cooked(ctx, u16be(buf, offset), u16be(buf, offset + 2), u16be(buf, offset + 14), buf, offset + SLL_HEADER_LENGTH, end, p);
 }
 
 export function decodeSll2(ctx: DecodeContext, buf: Uint8Array, offset: number, end: number, p: Packet): PacketKind {
   if (end - offset < SLL2_HEADER_LENGTH) return p.fail(DecodeError.Truncated, "sll2");
+  if (buf[offset + 11] === ETHERNET_ADDRESS_LENGTH) p.macSourceOffset = offset + 12;
   return cooked(ctx, buf[offset + 10], u16be(buf, offset + 8), u16be(buf, offset), buf, offset + SLL2_HEADER_LENGTH, end, p);
 }

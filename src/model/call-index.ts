@@ -27,8 +27,13 @@ export class CallIndex {
       this.byCallId.set(callId, entries);
     }
     const existing = entries.find((e) => e.address === address);
-    if (existing) existing.call = call; // the newest call with these IDs wins
-    else if (entries.length < MAX_CALLS_PER_CALL_ID) entries.push({ address4: ipv4Number(address), address, call });
+    if (existing) {
+      existing.call = call; // the newest call with these IDs wins
+      return;
+    }
+    // full: the oldest call with this ID goes, so a busy server's small call IDs stay findable
+    if (entries.length >= MAX_CALLS_PER_CALL_ID) entries.shift();
+    entries.push({ address4: ipv4Number(address), address, call });
   }
 
   /** The call for `callId` whose client is the packet's source (which = "src") or destination. */

@@ -16,6 +16,16 @@ export const MAX_MESSAGES_PER_CONNECTION = 200;
 export const MAX_CALLS_PER_CONNECTION = 64;
 /** Addresses remembered as having answered for one connection. */
 export const MAX_ANSWERING_ADDRESSES = 8;
+/** SYNs, SYN-ACKs, FINs, RSTs and Set-Link-Info messages remembered per connection (a flood is counted, not kept). */
+export const MAX_TCP_EVENTS = 64;
+
+/** Appends unless the list is full; returns false when the item was left out. */
+export function pushBounded<T>(list: T[], item: T, max = MAX_TCP_EVENTS): boolean {
+  if (list.length >= max) return false;
+  list.push(item);
+  return true;
+}
+
 /** Outstanding Echo-Requests remembered per connection. */
 export const MAX_PENDING_ECHOES = 16;
 
@@ -266,7 +276,7 @@ export class ControlConnection {
         const call =
           this.findCall((c) => (from === "client" ? c.serverCallId : c.clientCallId) === named) ??
           (this.calls.length === 1 ? this.calls[0] : undefined);
-        call?.setLinkInfo.push({ origin, peerCallId: named, sendAccm: message.sendAccm, receiveAccm: message.receiveAccm });
+        if (call) pushBounded(call.setLinkInfo, { origin, peerCallId: named, sendAccm: message.sendAccm, receiveAccm: message.receiveAccm });
         record.peerCallId = named;
         break;
       }

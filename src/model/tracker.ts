@@ -5,7 +5,7 @@
  * at a time; every table keyed by packet data has a limit, and what a limit pushes out is
  * counted for the report.
  */
-import { type Frame, originBefore as before, originOf } from "../capture/frame.js";
+import { type Frame, originOf } from "../capture/frame.js";
 import { destinationAddress, sourceAddress } from "../decode/address.js";
 import type { Decoder } from "../decode/decoder.js";
 import { GRE_PROTOCOL_PPP } from "../decode/gre.js";
@@ -14,7 +14,7 @@ import { PppProtocol } from "../decode/ppp/protocols.js";
 import { TcpFlag } from "../decode/tcp.js";
 import { TcpDirectionStream, type StreamEvents } from "../reassembly/tcp-stream.js";
 import { CallIndex } from "./call-index.js";
-import { ControlConnection, type Side } from "./control.js";
+import { ControlConnection, pushBounded, type Side } from "./control.js";
 import { GreDirection } from "./gre-flow.js";
 import { type LinkKind, PppLink, PppoeEnds } from "./ppp-links.js";
 
@@ -93,9 +93,13 @@ export class SessionTracker {
         this.gre(p, frame, depth);
         if (p.linkPpp) this.link(p, frame)?.touch(frame);
         break;
-      case PacketKind.PppLink:
-        this.link(p, frame)?.control(p, frame);
+      case PacketKind.PppLink: {
+        const link = this.link(p, frame);
+        // RFC 1661 §2: 0x8000 and up are control protocols; data frames only extend the link
+        if (p.pppProtocol >= 0x8000) link?.control(p, frame);
+        else link?.touch(frame);
         break;
+      }
       case PacketKind.PppoeDiscovery:
         this.discovery(p, frame);
         break;
@@ -131,8 +135,8 @@ export class SessionTracker {
       if (other !== undefined && other.connection.answeringAddresses.includes(server)) {
         const origin = originOf(frame);
         other.connection.last = origin;
-        if (p.tcpFlags & TCP_FIN) other.connection.fins.push({ origin, from: "client", address: src });
-        if (p.tcpFlags & TCP_RST) other.connection.resets.push({ origin, from: "client", address: src });
+        if (p.tcpFlags & TCP_FIN) pushBounded(other.connection.fins, { origin, from: "client", address: src });
+        if (p.tcpFlags & TCP_RST) pushBounded(other.connection.resets, { origin, from: "client", address: src });
         return;
       }
     }
@@ -145,19 +149,24 @@ export class SessionTracker {
       tracked = this.open(key, client, clientPort, server, serverPort, frame, !fromServer);
       if (!isSyn) tracked.connection.startedMidway = true;
     }
+    // most recently used last, so the first entry is the one idle longest
+    if (this.active.get(key) === tracked) {
+      this.active.delete(key);
+      this.active.set(key, tracked);
+    }
     const connection = tracked.connection;
     const origin = originOf(frame);
     connection.last = origin;
     const from: Side = fromServer ? "server" : "client";
     if (fromServer) connection.noteAnswer(src);
     if (isSyn && !fromServer) {
-      connection.syns.push(origin);
+      pushBounded(connection.syns, origin);
       connection.clientIsn = p.tcpSeq;
     } else if (p.tcpFlags & TCP_SYN && fromServer) {
-      connection.synAcks.push({ origin, from, address: src });
+      pushBounded(connection.synAcks, { origin, from, address: src });
     }
-    if (p.tcpFlags & TCP_FIN) connection.fins.push({ origin, from, address: src });
-    if (p.tcpFlags & TCP_RST) connection.resets.push({ origin, from, address: src });
+    if (p.tcpFlags & TCP_FIN) pushBounded(connection.fins, { origin, from, address: src });
+    if (p.tcpFlags & TCP_RST) pushBounded(connection.resets, { origin, from, address: src });
     const stream = fromServer ? tracked.toClient : tracked.toServer;
     stream.segment(p.tcpSeq, p.tcpFlags, p.buf, p.payloadOffset, p.payloadLength, origin);
   }
@@ -202,19 +211,12 @@ export class SessionTracker {
     }
   }
 
+  /** Pushes out the connection idle longest: `active` keeps them in order of last use. */
   private evictOldest(): void {
-    let oldestKey: string | undefined;
-    let oldest: TrackedConnection | undefined;
-    for (const [key, tracked] of this.active) {
-      if (oldest === undefined || before(tracked.connection.last, oldest.connection.last)) {
-        oldestKey = key;
-        oldest = tracked;
-      }
-    }
-    if (oldestKey !== undefined && oldest !== undefined) {
-      this.limits.connectionsEvicted++;
-      this.retire(oldestKey, oldest);
-    }
+    const oldest = this.active.entries().next();
+    if (oldest.done) return;
+    this.limits.connectionsEvicted++;
+    this.retire(oldest.value[0], oldest.value[1]);
   }
 
   private retire(key: string, tracked: TrackedConnection): void {
