@@ -10,6 +10,7 @@ import { DECODE_ERROR_NAMES, PacketKind } from "./decode/packet.js";
 import { SessionTracker } from "./model/tracker.js";
 import { diagnose, RULES } from "./diagnose/index.js";
 import type { Rule } from "./diagnose/rule.js";
+import type { SnapCuts } from "./diagnose/facts.js";
 import { buildLinks, buildSessions, FrameRefs } from "./model/sessions.js";
 import { REPORT_SCHEMA, type CaptureSummary, type Finding, type Report, type Session, type TrafficCounts } from "./report/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
@@ -47,9 +48,15 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
   const traffic: TrafficCounts[] = inputs.map(() => ({ pptpControlSegments: 0, grePackets: 0, pppFrames: 0, malformedFrames: 0 }));
   const malformed: Array<Array<{ frameNo: number; what: string }>> = inputs.map(() => []);
 
+  const snapCuts: SnapCuts[] = inputs.map((_, fileIndex) => ({ fileIndex, count: 0, first: null }));
+
   const onFrame = (frame: Frame): void => {
     captureEnd.tsSec = frame.tsSec;
     captureEnd.tsNsec = frame.tsNsec;
+    if (frame.origLen > frame.caplen) {
+      const cuts = snapCuts[frame.fileIndex];
+      if (cuts.count++ === 0) cuts.first = { frameNo: frame.frameNo, caplen: frame.caplen, origLen: frame.origLen };
+    }
     const kind = decoder.decode(frame);
     if (kind === PacketKind.Other || kind === PacketKind.FragmentHeld) return;
     tracker.frame(decoder.packet, frame);
@@ -83,6 +90,7 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
     files,
     problems,
     decodeFailures: files.map((_, i) => ({ fileIndex: i, count: traffic[i].malformedFrames, listed: malformed[i] })),
+    snapCuts,
     sessions,
     links,
     orphans: model.orphans,

@@ -33,9 +33,11 @@ interface CliOptions {
   redactAddresses?: boolean;
 }
 
+/** An address as the report writes it: IPv6 compressed and in lower case (RFC 5952), as a URL host gives it. */
 function parseAddress(value: string): string {
-  if (isIP(value) === 0) throw new InvalidArgumentError("must be an IPv4 or IPv6 address.");
-  return value;
+  const version = isIP(value);
+  if (version === 0) throw new InvalidArgumentError("must be an IPv4 or IPv6 address.");
+  return version === 6 ? new URL(`http://[${value}]/`).hostname.slice(1, -1) : value;
 }
 
 function parsePort(value: string): number {
@@ -55,11 +57,11 @@ function buildProgram(): Command {
     .addOption(
       new Option("--fail-on <severity>", "exit 1 if a finding at or above this severity").choices(Object.keys(FAIL_ON_RANK)).default("error"),
     )
-    .option("--server <ip>", "only sessions with this server address (dialed or answering)", parseAddress)
-    .option("--client <ip>", "only sessions from this client address", parseAddress)
+    .option("--server <ip>", "only sessions with this server address (dialed or answering); links and capture-level findings stay", parseAddress)
+    .option("--client <ip>", "only sessions from this client address; links and capture-level findings stay", parseAddress)
     .option("--pptp-port <n>", "TCP port of the PPTP control channel", parsePort, DEFAULT_PPTP_PORT)
     .option("--redact", "replace user, peer and host names and phone numbers by stable placeholders, in every format")
-    .option("--redact-addresses", "also map IP addresses to stable placeholders (documentation addresses)")
+    .option("--redact-addresses", "also map IP addresses to stable placeholders (documentation addresses); implies --redact")
     .option("--explain <code>", "print what a finding code means, how it shows on the wire and how to fix it")
     .option("--no-progress", "no progress line on standard error (it is shown only on a terminal)")
     .addHelpText(

@@ -8,7 +8,7 @@
  */
 import type { AddressAssignment, IpcpSummary, PppSide } from "../model/ppp-negotiation.js";
 import type { Finding } from "../report/schema.js";
-import { formatFrameRef } from "../report/table.js";
+import { formatFrameRef } from "../report/schema.js";
 import { callPlace, capitalized, evidence, frameText, otherSide } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
 import { counted, endpoint } from "./tunnel-evidence.js";

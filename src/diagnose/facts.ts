@@ -35,11 +35,19 @@ export interface DecodeFailures {
   listed: Array<{ frameNo: number; what: string }>;
 }
 
+/** Packets cut by the snap length, per file (the capture kept fewer bytes than were on the wire). */
+export interface SnapCuts {
+  fileIndex: number;
+  count: number;
+  first: { frameNo: number; caplen: number; origLen: number } | null;
+}
+
 export interface CaptureFacts {
   refs: FrameRefs;
   files: readonly CaptureFileInfo[];
   problems: readonly CaptureProblem[];
   decodeFailures: readonly DecodeFailures[];
+  snapCuts: readonly SnapCuts[];
   sessions: readonly SessionFacts[];
   links: readonly LinkFacts[];
   orphans: readonly OrphanFlow[];

@@ -28,7 +28,7 @@ import type { FrameOrigin } from "../capture/frame.js";
 import type { Side } from "../model/control.js";
 import { type GreDirection, SEQUENCE_HISTORY, type SequenceHistory, seqAfter } from "../model/gre-flow.js";
 import type { Finding, Severity } from "../report/schema.js";
-import { formatFrameRef } from "../report/table.js";
+import { formatFrameRef } from "../report/schema.js";
 import { sharedCallIds } from "./call-id-mismatch.js";
 import type { CaptureFacts, SessionFacts } from "./facts.js";
 import { callPlace, evidence, frameText, secondsBetween } from "./ppp-scope.js";

@@ -10,7 +10,7 @@ import type { GreDirection } from "../model/gre-flow.js";
 import type { PppSide, PppSummary, TerminateFact } from "../model/ppp-negotiation.js";
 import type { FrameRefs } from "../model/sessions.js";
 import type { Finding, FrameRef, Session } from "../report/schema.js";
-import { formatFrameRef } from "../report/table.js";
+import { formatFrameRef } from "../report/schema.js";
 import type { CaptureFacts, LinkFacts, SessionFacts } from "./facts.js";
 import type { Rule } from "./rule.js";
 

@@ -7,7 +7,7 @@ import { type FrameOrigin, originBefore } from "../capture/frame.js";
 import type { Call, ControlConnection, Side } from "../model/control.js";
 import type { PppSummary } from "../model/ppp-negotiation.js";
 import type { FrameRefs } from "../model/sessions.js";
-import { formatFrameRef } from "../report/table.js";
+import { formatFrameRef } from "../report/schema.js";
 
 /** Frame numbers a message lists before it only counts. */
 export const FRAMES_NAMED = 8;

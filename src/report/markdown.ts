@@ -12,7 +12,8 @@ import { linkTypeName } from "../decode/linktypes.js";
 import { PPTP_MESSAGES, PptpMessageType, describePptpField } from "../decode/pptp.js";
 import { escapeMarkdown as md, escapeMarkdownLine, escapeMermaid as mm } from "./escape.js";
 import type { ControlMessageSummary, Finding, FrameRef, Report, Session, Severity } from "./schema.js";
-import { authText, formatFrameRef, formatSpan, ipcpText, protocolText } from "./table.js";
+import { authText, formatSpan, ipcpText, protocolText } from "./table.js";
+import { formatFrameRef } from "./schema.js";
 
 /** Diagrams drawn at most; the other sessions that were not established are only named. */
 export const MAX_DIAGRAMS = 20;

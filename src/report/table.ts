@@ -9,7 +9,7 @@ import { linkTypeName } from "../decode/linktypes.js";
 import type { Analysis } from "../analyze.js";
 import { OUTCOME_STYLE, SEVERITY_STYLE, paint } from "./color.js";
 import { escapeTerminal as t } from "./escape.js";
-import type { FrameRef, PppReport, ProtocolReport } from "./schema.js";
+import { formatFrameRef, type PppReport, type ProtocolReport } from "./schema.js";
 
 export interface TableOptions {
   /** ANSI colour for severities and outcomes; the command line decides (color.ts useColor). */
@@ -110,9 +110,6 @@ export function ipcpText(ppp: PppReport): string {
   return client || server ? `${state}: client ${client ?? "?"}, server ${server ?? "?"}` : state;
 }
 
-export function formatFrameRef(ref: FrameRef): string {
-  return typeof ref === "number" ? String(ref) : `${ref.file}#${ref.frame}`;
-}
 
 /** Time between two ISO timestamps, as seconds with the precision a person needs. */
 export function formatSpan(first: string, last: string): string {

@@ -19,7 +19,7 @@ import { REACHABILITY_FIXTURES } from "./scenarios-reachability.js";
 /**
  * The verdict a fixture is built to show, declared by hand beside the script that builds
  * it (never read back from our own output): `npm run fixtures` writes it as
- * `<name>.expected.json`, and test/fixtures.test.ts runs the command line on the capture
+ * `<name>.expected.json`, and test/synth/fixtures.test.ts runs the command line on the capture
  * and compares.
  */
 export interface FixtureExpectation {
@@ -124,6 +124,13 @@ const CAPTURE_FIXTURES: readonly Fixture[] = [
         { linkType: LINK_TYPE_OF_FRAMING.ethernet },
       ),
     expected: { sessions: [], findings: ["unknown-call-id"] },
+  },
+  {
+    name: "snaplen-cut.pcap",
+    description:
+      "the healthy session captured with a snap length of 256 bytes (tcpdump -s 256): every control and negotiation packet whole, the larger data packets cut",
+    bytes: () => writePcap(healthyRecords("ethernet"), { linkType: LINK_TYPE_OF_FRAMING.ethernet, snaplen: 256 }),
+    expected: { sessions: HEALTHY_VERDICT.sessions, findings: ["capture-truncated"] },
   },
   {
     name: "malformed.pcap",
