@@ -47,7 +47,6 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
   const captureEnd: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };
   const traffic: TrafficCounts[] = inputs.map(() => ({ pptpControlSegments: 0, grePackets: 0, pppFrames: 0, malformedFrames: 0 }));
   const malformed: Array<Array<{ frameNo: number; what: string }>> = inputs.map(() => []);
-
   const snapCuts: SnapCuts[] = inputs.map((_, fileIndex) => ({ fileIndex, count: 0, first: null }));
 
   const onFrame = (frame: Frame): void => {
@@ -85,7 +84,7 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
   const end = files.some((f) => f.packets > 0) ? captureEnd : null;
   const sessions = buildSessions(model.connections, refs, end);
   const links = buildLinks(model.links, refs);
-  const findings = diagnose({
+  const facts = {
     refs,
     files,
     problems,
@@ -96,7 +95,8 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
     orphans: model.orphans,
     limits: tracker.limits,
     captureEnd: end,
-  }, rules);
+  };
+  const findings = diagnose(facts, rules);
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
