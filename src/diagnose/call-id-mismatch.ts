@@ -25,11 +25,11 @@ import type { Call, ControlConnection, ControlMessage, Side } from "../model/con
 import type { OrphanFlow } from "../model/tracker.js";
 import { PptpMessageType as Msg } from "../decode/pptp.js";
 import { pppProtocolName } from "../decode/ppp/protocols.js";
-import type { Finding } from "../report/schema.js";
+import { type Finding, endpoint } from "../report/schema.js";
 import type { CaptureFacts, SessionFacts } from "./facts.js";
 import { callPlace, evidence, frameText } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
-import { counted, endpoint } from "./tunnel-evidence.js";
+import { counted } from "./tunnel-evidence.js";
 
 const CODE = "call-id-mismatch";
 

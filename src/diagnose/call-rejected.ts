@@ -5,7 +5,7 @@
  */
 import { GENERAL_ERROR_NAMES, ICRP_RESULT_NAMES, OCRP_RESULT_NAMES } from "../decode/pptp.js";
 import { nameOf } from "../decode/ppp/protocols.js";
-import type { Finding } from "../report/schema.js";
+import { type Finding, endpoint } from "../report/schema.js";
 import { callPlace, evidence, frameText } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
 
@@ -46,7 +46,7 @@ export const callRejected: Rule = {
     if (reply.cause !== 0) parts.push(`cause code ${reply.cause}`);
     const codes = parts.join(", ");
     const message = outgoing
-      ? `The server ${session.dialed} refused the outgoing call of ${session.client}:${session.clientPort}` +
+      ? `The server ${session.dialed} refused the outgoing call of ${endpoint(session.client, session.clientPort)}` +
         `${call.clientCallId === null ? "" : ` (client call ID ${call.clientCallId})`}: Outgoing-Call-Reply ${codes} (${frameText(refs, reply.origin)}).`
       : `The client ${session.client} declined the incoming call the server ${session.dialed} offered on ${callPlace(session)}: ` +
         `Incoming-Call-Reply ${codes} (${frameText(refs, reply.origin)}).`;

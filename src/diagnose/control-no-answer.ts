@@ -3,10 +3,10 @@
  * by a SYN-ACK nor by a reset (RFC 9293 §3.5): the server is down or unreachable, the
  * address is wrong, or a firewall on the way drops TCP to port 1723.
  */
-import type { Finding } from "../report/schema.js";
+import { type Finding, endpoint } from "../report/schema.js";
 import { evidence, secondsBetween } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
-import { counted, endpoint, framesText } from "./tunnel-evidence.js";
+import { counted, framesText } from "./tunnel-evidence.js";
 
 /**
  * A client re-sends an unanswered SYN after its initial retransmission timeout: 1 s by

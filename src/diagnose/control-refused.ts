@@ -5,10 +5,10 @@
  * service took the connection and threw it out.
  */
 import { originBefore } from "../capture/frame.js";
-import type { Finding } from "../report/schema.js";
+import { type Finding, endpoint } from "../report/schema.js";
 import { evidence, frameText } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
-import { counted, endpoint, framesText } from "./tunnel-evidence.js";
+import { counted, framesText } from "./tunnel-evidence.js";
 
 export const controlRefused: Rule = {
   code: "control-refused",

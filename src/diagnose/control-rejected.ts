@@ -4,7 +4,7 @@
  */
 import { GENERAL_ERROR_NAMES, PptpMessageType, SCCRP_RESULT_NAMES } from "../decode/pptp.js";
 import { nameOf } from "../decode/ppp/protocols.js";
-import type { Finding } from "../report/schema.js";
+import { type Finding, endpoint } from "../report/schema.js";
 import { evidence, frameText } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
 
@@ -49,7 +49,7 @@ export const controlRejected: Rule = {
         code: "control-rejected",
         severity: "error",
         message:
-          `The server ${session.dialed} refused the PPTP control connection from ${session.client}:${session.clientPort}: ` +
+          `The server ${session.dialed} refused the PPTP control connection from ${endpoint(session.client, session.clientPort)}: ` +
           `Start-Control-Connection-Reply result ${result}${error} (${frameText(refs, reply.origin)}).`,
         frames: evidence(refs, [request?.origin, reply.origin]),
         detail: `result ${result}${error}`,

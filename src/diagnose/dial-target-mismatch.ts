@@ -7,11 +7,11 @@
  * the caller does not accept: the tunnel's PPP gets no answer.
  */
 import type { AddressAssignment, IpcpSummary, PppSide } from "../model/ppp-negotiation.js";
-import type { Finding } from "../report/schema.js";
+import { type Finding, endpoint } from "../report/schema.js";
 import { formatFrameRef } from "../report/schema.js";
 import { callPlace, capitalized, evidence, frameText, otherSide } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
-import { counted, endpoint } from "./tunnel-evidence.js";
+import { counted } from "./tunnel-evidence.js";
 
 /** What IPCP's Configure-Request carries when the side asks to be given an address (RFC 1332 §3.3). */
 const UNSPECIFIED_ADDRESS = "0.0.0.0";

@@ -9,7 +9,7 @@ import { type FrameOrigin, originBefore } from "../capture/frame.js";
 import { PptpMessageType } from "../decode/pptp.js";
 import type { ControlConnection, Side } from "../model/control.js";
 import type { PppSide } from "../model/ppp-negotiation.js";
-import type { Finding } from "../report/schema.js";
+import { type Finding, endpoint } from "../report/schema.js";
 import type { CaptureFacts, SessionFacts } from "./facts.js";
 import { capitalized, captureWentOn, checkEveryPppScope, evidence, frameText, otherSide, type PppScope } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
@@ -89,7 +89,7 @@ function pptpEchoes({ session, connection, call }: SessionFacts, capture: Captur
       severity: "warning",
       message:
         `${count} PPTP Echo-Request${count > 1 ? "s" : ""} from the ${senders} on the control connection ` +
-        `${session.client}:${session.clientPort} -> ${session.dialed} went unanswered (${sure.map((e) => frameText(refs, e.origin)).join(", ")}).${spoke}`,
+        `${endpoint(session.client, session.clientPort)} -> ${session.dialed} went unanswered (${sure.map((e) => frameText(refs, e.origin)).join(", ")}).${spoke}`,
       frames: evidence(refs, sure.map((e) => e.origin)),
       detail: `PPTP echo: ${connection.answeredEchoes} answered, ${count} unanswered`,
       remedy: PPTP_REMEDY,

@@ -9,7 +9,7 @@ import { type FrameOrigin, originBefore } from "../capture/frame.js";
 import type { GreDirection } from "../model/gre-flow.js";
 import type { PppSide, PppSummary, TerminateFact } from "../model/ppp-negotiation.js";
 import type { FrameRefs } from "../model/sessions.js";
-import type { Finding, FrameRef, Session } from "../report/schema.js";
+import { type Finding, type FrameRef, type Session, endpoint } from "../report/schema.js";
 import { formatFrameRef } from "../report/schema.js";
 import type { CaptureFacts, LinkFacts, SessionFacts } from "./facts.js";
 import type { Rule } from "./rule.js";
@@ -93,7 +93,7 @@ export function callPlace(session: Session): string {
     session.clientCallId === null ? null : `client call ID ${session.clientCallId}`,
     session.serverCallId === null ? null : `server call ID ${session.serverCallId}`,
   ].filter((id) => id !== null);
-  return `the call from ${session.client}:${session.clientPort} to ${session.dialed}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`;
+  return `the call from ${endpoint(session.client, session.clientPort)} to ${session.dialed}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`;
 }
 
 export function otherSide(side: PppSide): PppSide {

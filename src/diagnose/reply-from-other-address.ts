@@ -4,10 +4,10 @@
  * client dialed. The client takes only its peer's address for its peer, drops the rest,
  * and reports "Remote PPP peer is not responding".
  */
-import type { Finding } from "../report/schema.js";
+import { type Finding, endpoint } from "../report/schema.js";
 import { evidence, frameText } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
-import { counted, endpoint, framesText } from "./tunnel-evidence.js";
+import { counted, framesText } from "./tunnel-evidence.js";
 
 export const replyFromOtherAddress: Rule = {
   code: "reply-from-other-address",

@@ -42,11 +42,6 @@ export function tearDownAfter(connection: ControlConnection, call: Call | null, 
   return first;
 }
 
-/** "192.0.2.10:49152", "[2001:db8::1]:49152". */
-export function endpoint(address: string, port: number): string {
-  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
 /** "frame 7", "frames 2, 4, 6", "frames 9-18" (a run of consecutive frames), at most FRAMES_NAMED named. */
 export function framesText(refs: FrameRefs, origins: readonly FrameOrigin[]): string {
   if (origins.length === 0) return "no frame";

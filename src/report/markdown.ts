@@ -11,7 +11,7 @@
 import { linkTypeName } from "../decode/linktypes.js";
 import { PPTP_MESSAGES, PptpMessageType, describePptpField } from "../decode/pptp.js";
 import { escapeMarkdown as md, escapeMarkdownLine, escapeMermaid as mm } from "./escape.js";
-import type { ControlMessageSummary, Finding, FrameRef, Report, Session, Severity } from "./schema.js";
+import { type ControlMessageSummary, type Finding, type FrameRef, type Report, type Session, type Severity, endpoint } from "./schema.js";
 import { authText, formatSpan, ipcpText, protocolText } from "./table.js";
 import { formatFrameRef } from "./schema.js";
 
@@ -93,7 +93,7 @@ function sessionLines(report: Report): string[] {
       ["Session", "Client", "Dialed", "Answered from", "Call IDs (client / server)", "Frames", "LCP", "Auth", "IPCP", "Outcome"],
       report.sessions.map((s) => [
         md(s.id),
-        md(`${s.client}:${s.clientPort}`),
+        md(endpoint(s.client, s.clientPort)),
         md(s.dialed),
         answeringAddresses(s).map((a) => (a === s.dialed ? md(a) : `**${md(a)}**`)).join(", ") || "-",
         `${s.clientCallId ?? "-"} / ${s.serverCallId ?? "-"}`,
@@ -178,7 +178,7 @@ function sequenceDiagram(s: Session): string[] {
 
   const lines = [
     "sequenceDiagram",
-    `  participant C as ${mm(`Client ${s.client}:${s.clientPort}`)}`,
+    `  participant C as ${mm(`Client ${endpoint(s.client, s.clientPort)}`)}`,
     `  participant D as ${mm(`Dialed ${s.dialed}`)}`,
     ...drawn.map((a, i) => `  participant A${i + 1} as ${mm(`Also answering ${a}`)}`),
   ];

@@ -10,6 +10,11 @@ export type Severity = "error" | "warning" | "info";
 /** A frame number; with several capture files, the file and the frame in it. */
 export type FrameRef = number | { file: string; frame: number };
 
+/** An address and port as people write them: 192.0.2.1:1723, [2001:db8::1]:1723. */
+export function endpoint(address: string, port: number): string {
+  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
 /** A frame reference as people write it: "17", or "ring_00002.pcapng#17" with several files. */
 export function formatFrameRef(ref: FrameRef): string {
   return typeof ref === "number" ? String(ref) : `${ref.file}#${ref.frame}`;

@@ -9,7 +9,7 @@ import { linkTypeName } from "../decode/linktypes.js";
 import type { Analysis } from "../analyze.js";
 import { OUTCOME_STYLE, SEVERITY_STYLE, paint } from "./color.js";
 import { escapeTerminal as t } from "./escape.js";
-import { formatFrameRef, type PppReport, type ProtocolReport } from "./schema.js";
+import { formatFrameRef, type PppReport, type ProtocolReport, endpoint } from "./schema.js";
 
 export interface TableOptions {
   /** ANSI colour for severities and outcomes; the command line decides (color.ts useColor). */
@@ -48,7 +48,7 @@ export function renderTable({ report, traffic }: Analysis, options: TableOptions
       const answered = [...new Set([...s.serverAddresses, ...s.gre.toClient.from])];
       sessions.push([
         t(s.id),
-        t(`${s.client}:${s.clientPort}`),
+        t(endpoint(s.client, s.clientPort)),
         t(s.dialed),
         t(answered.join(", ") || "-"),
         `${s.clientCallId ?? "-"} / ${s.serverCallId ?? "-"}`,
