@@ -54,8 +54,8 @@ export interface FrameOrigin {
   tsNsec: number;
 }
 
-/** A copy of the frame's position and time (the Frame object itself is reused). */
-export function originOf(frame: Frame): FrameOrigin {
+/** A copy of a position and time, e.g. of a Frame (which the reader reuses for the next record). */
+export function originOf(frame: FrameOrigin): FrameOrigin {
   return { fileIndex: frame.fileIndex, frameNo: frame.frameNo, tsSec: frame.tsSec, tsNsec: frame.tsNsec };
 }
 

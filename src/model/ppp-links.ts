@@ -9,6 +9,7 @@ import { originOf } from "../capture/frame.js";
 import { Direction, type Packet } from "../decode/packet.js";
 import { PppProtocol } from "../decode/ppp/protocols.js";
 import { PppoeCode } from "../decode/pppoe.js";
+import { hexOf } from "../decode/ppp/bytes.js";
 import { ControlCode } from "../decode/ppp/control-packet.js";
 import { PppNegotiation, type PppSide } from "./ppp-negotiation.js";
 
@@ -136,7 +137,7 @@ class SideInference {
   sideOf(protocol: number, buf: Uint8Array, offset: number, length: number): PppSide {
     const side =
       CONFIGURE_PROTOCOLS.has(protocol) && length >= 4
-        ? this.configureSide(protocol, buf[offset], buf[offset + 1], Buffer.from(buf.buffer, buf.byteOffset + offset + 4, length - 4).toString("hex"))
+        ? this.configureSide(protocol, buf[offset], buf[offset + 1], hexOf(buf, offset + 4, length - 4))
         : other(this.previous);
     this.previous = side;
     return side;

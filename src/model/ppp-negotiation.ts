@@ -39,7 +39,7 @@
  *   "incomplete" started, but the capture ends (or began) before any of the above
  *   "not-seen"   no packet of the protocol
  */
-import type { FrameOrigin } from "../capture/frame.js";
+import { type FrameOrigin, originOf } from "../capture/frame.js";
 import { type CcpOption, CcpOptionType, MppeBit } from "../decode/ppp/ccp.js";
 import { ChapCode, type MsChapFailure } from "../decode/ppp/chap.js";
 import { CONTROL_HEADER_LENGTH, type ControlPacket, ControlCode } from "../decode/ppp/control-packet.js";
@@ -436,12 +436,6 @@ function pushBounded<T>(list: T[], item: T, limit: number): boolean {
   return true;
 }
 
-const copyOrigin = (o: FrameOrigin): FrameOrigin => ({
-  fileIndex: o.fileIndex,
-  frameNo: o.frameNo,
-  tsSec: o.tsSec,
-  tsNsec: o.tsNsec,
-});
 const seconds = (o: FrameOrigin): number => o.tsSec + o.tsNsec / 1e9;
 
 // ---------------------------------------------------------------------------------------
@@ -493,7 +487,7 @@ class Direction {
     this.requests++;
     this.requestsSinceAnswer++;
     if (this.first === null) {
-      this.first = copyOrigin(origin);
+      this.first = originOf(origin);
       this.firstOptions = packet.options;
     }
     for (const option of packet.options) if (option.malformed === null) this.requested.set(option.type, option);
@@ -507,13 +501,13 @@ class Direction {
       current.identifier = packet.identifier;
       current.optionsHex = optionsHex;
       current.options = packet.options;
-      current.last = copyOrigin(origin);
+      current.last = originOf(origin);
       current.lastSeq = seq;
       this.byIdentifier.set(packet.identifier, current);
       return true;
     }
     if (current !== null && current.answer === null) this.supersededUnanswered++;
-    const frame = copyOrigin(origin);
+    const frame = originOf(origin);
     this.current = {
       identifier: packet.identifier,
       optionsHex,
@@ -540,7 +534,7 @@ class Direction {
     this.requestsSinceAnswer = 0;
     if (exchange.answer !== null) return null; // a duplicate answer changes nothing
     exchange.answer = kind;
-    exchange.answerFrame = copyOrigin(origin);
+    exchange.answerFrame = originOf(origin);
     exchange.answerOptions = options;
     if (kind === "ack") {
       this.acked = exchange;
@@ -662,7 +656,7 @@ class Negotiation {
     const from = SIDES[side];
     const peer = this.directions[1 - side];
     const event: NegotiationEvent = {
-      frame: copyOrigin(origin),
+      frame: originOf(origin),
       from,
       code: packet.codeName,
       identifier: packet.identifier,
@@ -841,7 +835,7 @@ class Authentication {
   constructor(readonly authenticator: PppSide) {}
 
   note(list: FrameListName, origin: FrameOrigin): void {
-    if (!pushBounded(this.frames[list], copyOrigin(origin), MAX_FRAMES_LISTED)) this.truncated = true;
+    if (!pushBounded(this.frames[list], originOf(origin), MAX_FRAMES_LISTED)) this.truncated = true;
   }
 
   finish(
@@ -853,7 +847,7 @@ class Authentication {
     this.result = outcome;
     if (outcome === "success") this.successes++;
     else this.failures++;
-    this.detail = { frame: copyOrigin(origin), text, msChapFailure };
+    this.detail = { frame: originOf(origin), text, msChapFailure };
     this.note("result", origin);
   }
 
@@ -938,7 +932,7 @@ class DataCounter {
   add(protocol: number, length: number, origin: FrameOrigin): void {
     this.frames++;
     this.bytes += length;
-    if (this.first === null) this.first = copyOrigin(origin);
+    if (this.first === null) this.first = originOf(origin);
     this.last.fileIndex = origin.fileIndex;
     this.last.frameNo = origin.frameNo;
     this.last.tsSec = origin.tsSec;
@@ -954,7 +948,7 @@ class DataCounter {
       frames: this.frames,
       bytes: this.bytes,
       first: this.first,
-      last: this.first === null ? null : copyOrigin(this.last),
+      last: this.first === null ? null : originOf(this.last),
       byProtocol: [...this.byProtocol].map(([protocol, frames]) => ({
         protocol,
         name: pppProtocolName(protocol),
@@ -1042,7 +1036,7 @@ export class PppNegotiation {
     if (packet === null) return;
     if (packet.malformed !== null) {
       this.malformedCount++;
-      const entry = { frame: copyOrigin(origin), from, protocol: packet.protocol, reason: packet.malformed };
+      const entry = { frame: originOf(origin), from, protocol: packet.protocol, reason: packet.malformed };
       pushBounded(this.malformedPackets, entry, MAX_FRAMES_LISTED);
     }
     if (packet.code < 0 || packet.identifier < 0) return; // not even a header: nothing to follow
@@ -1096,7 +1090,7 @@ export class PppNegotiation {
         this.otherProtocolFramesOmitted++;
         return;
       }
-      entry = { protocol, name: pppProtocolName(protocol), client: 0, server: 0, first: copyOrigin(origin) };
+      entry = { protocol, name: pppProtocolName(protocol), client: 0, server: 0, first: originOf(origin) };
       this.otherProtocols.set(protocol, entry);
     }
     if (side === CLIENT) entry.client++;
@@ -1140,7 +1134,7 @@ export class PppNegotiation {
       }
       case ControlCode.ProtocolReject: {
         if (packet.rejectedProtocol === null) break;
-        const frame = copyOrigin(origin);
+        const frame = originOf(origin);
         const entry = { from, protocol: packet.rejectedProtocol, name: packet.rejectedProtocolName ?? "", frame };
         if (!pushBounded(this.protocolRejects, entry, MAX_FRAMES_LISTED)) this.protocolRejectsOmitted++;
         const rejected = this.negotiations.get(packet.rejectedProtocol);
@@ -1155,7 +1149,7 @@ export class PppNegotiation {
           echoes.lapsedCount++;
           pushBounded(echoes.lapsed, lapsed, MAX_FRAMES_LISTED);
         }
-        echoes.pending.set(packet.identifier, { frame: copyOrigin(origin), seq });
+        echoes.pending.set(packet.identifier, { frame: originOf(origin), seq });
         break;
       }
       case ControlCode.EchoReply: {
@@ -1167,7 +1161,7 @@ export class PppNegotiation {
       case ControlCode.Identification:
         pushBounded(
           this.identification,
-          { from, text: packet.text ?? "", frame: copyOrigin(origin) },
+          { from, text: packet.text ?? "", frame: originOf(origin) },
           MAX_FRAMES_LISTED,
         );
         break;

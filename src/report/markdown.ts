@@ -11,7 +11,16 @@
 import { linkTypeName } from "../decode/linktypes.js";
 import { PPTP_MESSAGES, PptpMessageType, describePptpField } from "../decode/pptp.js";
 import { escapeMarkdown as md, escapeMarkdownLine, escapeMermaid as mm } from "./escape.js";
-import { type ControlMessageSummary, type Finding, type FrameRef, type Report, type Session, type Severity, endpoint } from "./schema.js";
+import {
+  answeringAddresses,
+  type ControlMessageSummary,
+  endpoint,
+  findingsWithSession,
+  type FrameRef,
+  type Report,
+  type Session,
+  type Severity,
+} from "./schema.js";
 import { authText, formatSpan, ipcpText, protocolText } from "./table.js";
 import { formatFrameRef } from "./schema.js";
 
@@ -290,17 +299,6 @@ function plural(n: number, noun: string): string {
 }
 
 /** Addresses that answered for the session: TCP and SYN-ACK sources, then GRE sources not among them. */
-function answeringAddresses(s: Session): string[] {
-  return [...new Set([...s.serverAddresses, ...s.gre.toClient.from])];
-}
-
-function findingsWithSession(report: Report): Array<{ finding: Finding; session: string | null }> {
-  return [
-    ...report.findings.map((finding) => ({ finding, session: null })),
-    ...report.sessions.flatMap((s) => s.findings.map((finding) => ({ finding, session: s.id }))),
-  ];
-}
-
 function frameList(frames: readonly FrameRef[]): string {
   return frames.map(formatFrameRef).join(", ");
 }

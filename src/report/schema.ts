@@ -132,3 +132,16 @@ export interface Report {
   findings: Finding[];
   summary: { sessions: number; established: number; failed: number; incomplete: number; findings: Record<string, number> };
 }
+
+/** Every address that answered for a session: the server side of TCP and the sources of GRE to the client. */
+export function answeringAddresses(s: Session): string[] {
+  return [...new Set([...s.serverAddresses, ...s.gre.toClient.from])];
+}
+
+/** Capture-level findings, then each session's, with the session they belong to. */
+export function findingsWithSession(report: Report): Array<{ finding: Finding; session: string | null }> {
+  return [
+    ...report.findings.map((finding) => ({ finding, session: null })),
+    ...report.sessions.flatMap((s) => s.findings.map((finding) => ({ finding, session: s.id }))),
+  ];
+}

@@ -9,7 +9,7 @@ import { linkTypeName } from "../decode/linktypes.js";
 import type { Analysis } from "../analyze.js";
 import { OUTCOME_STYLE, SEVERITY_STYLE, paint } from "./color.js";
 import { escapeTerminal as t } from "./escape.js";
-import { formatFrameRef, type PppReport, type ProtocolReport, endpoint } from "./schema.js";
+import { answeringAddresses, endpoint, findingsWithSession, formatFrameRef, type PppReport, type ProtocolReport } from "./schema.js";
 
 export interface TableOptions {
   /** ANSI colour for severities and outcomes; the command line decides (color.ts useColor). */
@@ -45,7 +45,7 @@ export function renderTable({ report, traffic }: Analysis, options: TableOptions
       style: PLAIN,
     });
     for (const s of report.sessions) {
-      const answered = [...new Set([...s.serverAddresses, ...s.gre.toClient.from])];
+      const answered = answeringAddresses(s);
       sessions.push([
         t(s.id),
         t(endpoint(s.client, s.clientPort)),
@@ -74,10 +74,11 @@ export function renderTable({ report, traffic }: Analysis, options: TableOptions
     }
     lines.push("", links.toString());
   }
-  const findings = [...report.findings.map((f) => ({ f, where: "" })), ...report.sessions.flatMap((s) => s.findings.map((f) => ({ f, where: `${s.id} ` })))];
+  const findings = findingsWithSession(report);
   if (findings.length > 0) {
     lines.push("", "Findings:");
-    for (const { f, where } of findings) {
+    for (const { finding: f, session } of findings) {
+      const where = session === null ? "" : `${session} `;
       const severity = options.color ? paint(SEVERITY_STYLE[f.severity], `[${t(f.severity)}]`) : `[${t(f.severity)}]`;
       lines.push(`  ${t(where)}${severity} ${t(f.code)}: ${t(f.message)}`);
       if (f.frames.length > 0) lines.push(`    frames: ${t(f.frames.map(formatFrameRef).join(", "))}`);
