@@ -1,5 +1,5 @@
 /** limit-reached: a hard limit of the model pushed state out; the report says what. */
-import { MAX_CONNECTIONS, MAX_LINKS, MAX_ORPHAN_FLOWS, MAX_SESSIONS_REPORTED } from "../model/tracker.js";
+import { CLOSE_GRACE_SECONDS, MAX_CONNECTIONS, MAX_LINKS, MAX_ORPHAN_FLOWS, MAX_SESSIONS_REPORTED } from "../model/tracker.js";
 import type { Rule } from "./rule.js";
 
 export const limitReached: Rule = {
@@ -18,6 +18,8 @@ export const limitReached: Rule = {
     if (limits.orphanFlowsDropped > 0)
       parts.push(`${limits.orphanFlowsDropped} GRE packet(s) of call IDs beyond the first ${MAX_ORPHAN_FLOWS} unexplained flows were not followed`);
     if (limits.linksDropped > 0) parts.push(`${limits.linksDropped} frame(s) of PPP links beyond the first ${MAX_LINKS} were not followed`);
+    if (limits.lateControlFrames > 0)
+      parts.push(`${limits.lateControlFrames} PPP control frame(s) came more than ${CLOSE_GRACE_SECONDS} s after their control connection closed and were counted, not analyzed`);
     if (parts.length === 0) return [];
     return [
       {

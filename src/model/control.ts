@@ -6,7 +6,7 @@
 import type { FrameOrigin } from "../capture/frame.js";
 import { PptpMessageType as Msg, type PptpMessage } from "../decode/pptp.js";
 import { GreDirection } from "./gre-flow.js";
-import { PppNegotiation } from "./ppp-negotiation.js";
+import { PppNegotiation, type PppSide, type PppSummary } from "./ppp-negotiation.js";
 
 export type Side = "client" | "server";
 
@@ -74,7 +74,11 @@ export class Call {
   wanErrors = { messages: 0, crc: 0, framing: 0, hardwareOverruns: 0, bufferOverruns: 0, timeouts: 0, alignment: 0 };
   readonly toServer = new GreDirection();
   readonly toClient = new GreDirection();
-  readonly ppp = new PppNegotiation();
+  /** The PPP negotiation while the call can still carry it; once sealed, only its summary is kept. */
+  private negotiation: PppNegotiation | null = new PppNegotiation();
+  private sealedSummary: PppSummary | null = null;
+  /** PPP control frames that arrived after the call was sealed: counted, not analyzed. */
+  lateControlFrames = 0;
   /** Phone number (outgoing) or dialed/dialing numbers (incoming), as sent. */
   phoneNumber = "";
 
@@ -84,6 +88,26 @@ export class Call {
     readonly index: number,
   ) {
     this.direction = direction;
+  }
+
+  /** A PPP control frame of this call's GRE (the buffer is a view: the negotiation copies what it keeps). */
+  pppControl(from: PppSide, protocol: number, buf: Uint8Array, offset: number, length: number, origin: FrameOrigin): void {
+    if (this.negotiation !== null) this.negotiation.frame(from, protocol, buf, offset, length, origin);
+    else this.lateControlFrames++;
+  }
+
+  pppSummary(): PppSummary {
+    return this.sealedSummary ?? this.negotiation!.summary();
+  }
+
+  /**
+   * The control connection is over: keep the summary of the PPP negotiation and drop its
+   * state, which is most of a call's memory. GRE is still counted.
+   */
+  seal(): void {
+    if (this.negotiation === null) return;
+    this.sealedSummary = this.negotiation.summary();
+    this.negotiation = null;
   }
 
   /** The call was answered with success (Outgoing-Call-Reply 1 connected, Incoming-Call-Reply 1 connect). */
@@ -290,9 +314,15 @@ export class ControlConnection {
     else this.malformedOmitted++;
   }
 
-  /** End of capture: Echo-Requests still waiting were never answered. */
+  /** Both sides sent a FIN, or either a reset: nothing more is coming on this connection. */
+  get closed(): boolean {
+    return this.resets.length > 0 || (this.fins.some((f) => f.from === "client") && this.fins.some((f) => f.from === "server"));
+  }
+
+  /** The connection is over (closed, pushed out or the capture ended): Echo-Requests still waiting were never answered. */
   finish(): void {
     for (const echo of this.pendingEchoes.splice(0)) this.expireEcho(echo);
+    for (const call of this.calls) call.seal();
   }
 
   private expireEcho(echo: { origin: FrameOrigin }): void {

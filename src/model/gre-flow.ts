@@ -21,50 +21,71 @@ const HISTORY_SLOT = SEQUENCE_HISTORY - 1;
 /** Sequence numbers behind the highest for which a late packet is told apart as filling a gap or repeating a packet. */
 const RECENT_WINDOW = 32;
 
+/** Words per history slot, and where each fact lives in them. */
+const SLOT_WORDS = 8;
+const SEQ = 0;
+const SIZE = 1;
+const MILLIS = 2;
+const FRAME_NO = 3;
+const FILE_INDEX = 4;
+const ACK = 5;
+const ACK_FRAME_NO = 6;
+const ACK_FILE_INDEX = 7;
+
 /**
  * The last SEQUENCE_HISTORY sequence numbers a direction was seen sending and the
  * acknowledgment numbers it carried, each in slot (number mod SEQUENCE_HISTORY). With the
  * other direction's history it shows which packets the peer acknowledged (RFC 2637 §4.4: the
  * acknowledgment is the highest sequence number received), and how big they were.
+ * One typed array for all of it: a flow allocates once, and typed arrays are costly to create.
  */
 export class SequenceHistory {
-  readonly seq = new Uint32Array(SEQUENCE_HISTORY);
-  readonly size = new Uint16Array(SEQUENCE_HISTORY);
-  /** Milliseconds after the flow's first packet. */
-  readonly millis = new Uint32Array(SEQUENCE_HISTORY);
-  readonly frameNo = new Uint32Array(SEQUENCE_HISTORY);
-  readonly fileIndex = new Uint16Array(SEQUENCE_HISTORY);
-  readonly ack = new Uint32Array(SEQUENCE_HISTORY);
-  /** The last frame that carried each acknowledgment number. */
-  readonly ackFrameNo = new Uint32Array(SEQUENCE_HISTORY);
-  readonly ackFileIndex = new Uint16Array(SEQUENCE_HISTORY);
+  private readonly slots = new Uint32Array(SEQUENCE_HISTORY * SLOT_WORDS);
 
   constructor() {
     // an empty slot holds a number that does not belong in it, so no lookup matches it
-    for (let i = 0; i < SEQUENCE_HISTORY; i++) this.seq[i] = this.ack[i] = i + 1;
+    for (let i = 0; i < SEQUENCE_HISTORY; i++) this.slots[i * SLOT_WORDS + SEQ] = this.slots[i * SLOT_WORDS + ACK] = i + 1;
+  }
+
+  /** Remembers packet `seq` as sent; `millis` after the flow's first packet. */
+  recordSent(seq: number, size: number, millis: number, frameNo: number, fileIndex: number): void {
+    const at = (seq & HISTORY_SLOT) * SLOT_WORDS;
+    this.slots[at + SEQ] = seq;
+    this.slots[at + MILLIS] = millis;
+    this.slots[at + FRAME_NO] = frameNo;
+    this.slots[at + SIZE] = size;
+    this.slots[at + FILE_INDEX] = fileIndex;
+  }
+
+  /** Remembers that a packet carried acknowledgment number `ack`. */
+  recordAck(ack: number, frameNo: number, fileIndex: number): void {
+    const at = (ack & HISTORY_SLOT) * SLOT_WORDS;
+    this.slots[at + ACK] = ack;
+    this.slots[at + ACK_FRAME_NO] = frameNo;
+    this.slots[at + ACK_FILE_INDEX] = fileIndex;
   }
 
   /** Whether packet `seq` is (still) remembered as sent. */
   hasSent(seq: number): boolean {
-    return this.seq[seq & HISTORY_SLOT] === seq >>> 0;
+    return this.slots[(seq & HISTORY_SLOT) * SLOT_WORDS + SEQ] === seq >>> 0;
   }
 
   /** Whether an acknowledgment carried exactly `seq`. */
   acknowledged(seq: number): boolean {
-    return this.ack[seq & HISTORY_SLOT] === seq >>> 0;
+    return this.slots[(seq & HISTORY_SLOT) * SLOT_WORDS + ACK] === seq >>> 0;
   }
 
   sizeOf(seq: number): number {
-    return this.size[seq & HISTORY_SLOT];
+    return this.slots[(seq & HISTORY_SLOT) * SLOT_WORDS + SIZE];
   }
 
   millisOf(seq: number): number {
-    return this.millis[seq & HISTORY_SLOT];
+    return this.slots[(seq & HISTORY_SLOT) * SLOT_WORDS + MILLIS];
   }
 
   frameOf(seq: number): { fileIndex: number; frameNo: number } {
-    const slot = seq & HISTORY_SLOT;
-    return { fileIndex: this.fileIndex[slot], frameNo: this.frameNo[slot] };
+    const at = (seq & HISTORY_SLOT) * SLOT_WORDS;
+    return { fileIndex: this.slots[at + FILE_INDEX], frameNo: this.slots[at + FRAME_NO] };
   }
 
   /** The frames of the remembered packets (sent, or carrying an acknowledgment), per file, in order. */
@@ -76,8 +97,9 @@ export class SequenceHistory {
       else list.push(frameNo);
     };
     for (let slot = 0; slot < SEQUENCE_HISTORY; slot++) {
-      if ((this.seq[slot] & HISTORY_SLOT) === slot) note(this.fileIndex[slot], this.frameNo[slot]);
-      if ((this.ack[slot] & HISTORY_SLOT) === slot) note(this.ackFileIndex[slot], this.ackFrameNo[slot]);
+      const at = slot * SLOT_WORDS;
+      if ((this.slots[at + SEQ] & HISTORY_SLOT) === slot) note(this.slots[at + FILE_INDEX], this.slots[at + FRAME_NO]);
+      if ((this.slots[at + ACK] & HISTORY_SLOT) === slot) note(this.slots[at + ACK_FILE_INDEX], this.slots[at + ACK_FRAME_NO]);
     }
     for (const list of frames.values()) list.sort((a, b) => a - b);
     return frames;
@@ -156,26 +178,16 @@ export class GreDirection {
     if (p.greAck >= 0) this.noteAck(p.greAck, frame);
   }
 
-  /** Writes the packet into the history ring: typed arrays, nothing allocated after the first. */
+  /** Writes the packet into the history ring: nothing allocated after the first. */
   private remember(seq: number, payloadLength: number, frame: Frame): void {
-    const history = (this.history ??= new SequenceHistory());
     const first = this.first!;
-    const slot = seq & HISTORY_SLOT;
     const millis = (frame.tsSec - first.tsSec) * 1000 + Math.floor((frame.tsNsec - first.tsNsec) / 1e6);
-    history.seq[slot] = seq;
-    history.size[slot] = payloadLength;
-    history.millis[slot] = millis > 0 ? millis : 0;
-    history.frameNo[slot] = frame.frameNo;
-    history.fileIndex[slot] = frame.fileIndex;
+    (this.history ??= new SequenceHistory()).recordSent(seq, payloadLength, millis > 0 ? millis : 0, frame.frameNo, frame.fileIndex);
   }
 
   private noteAck(ack: number, frame: Frame): void {
     if (this.highestAck < 0 || seqAfter(ack, this.highestAck)) this.highestAck = ack;
-    const history = (this.history ??= new SequenceHistory());
-    const slot = ack & HISTORY_SLOT;
-    history.ack[slot] = ack;
-    history.ackFrameNo[slot] = frame.frameNo;
-    history.ackFileIndex[slot] = frame.fileIndex;
+    (this.history ??= new SequenceHistory()).recordAck(ack, frame.frameNo, frame.fileIndex);
     this.acksCarried++;
     this.lastAck.fileIndex = frame.fileIndex;
     this.lastAck.frameNo = frame.frameNo;

@@ -56,8 +56,6 @@ export type PppSide = "client" | "server";
 /** Where and when a PPP frame was seen (the model passes its frame origin). */
 export type PppFrameOrigin = FrameOrigin;
 
-/** Default of `maxEventsPerProtocol`: control packets logged per protocol; more are counted. */
-export const MAX_NEGOTIATION_EVENTS = 64;
 /** Frames listed per fact (unanswered echoes, Nak'd options, malformed packets...); more are counted. */
 export const MAX_FRAMES_LISTED = 8;
 /** Distinct protocols counted by number (data, or control protocols not followed); more are lumped together. */
@@ -133,22 +131,6 @@ export interface DirectionSummary {
   unmatchedAnswers: number;
 }
 
-/** One control packet in the order seen. */
-export interface NegotiationEvent {
-  frame: FrameOrigin;
-  from: PppSide;
-  code: string;
-  identifier: number;
-  options?: OptionFact[];
-  /** Terminate-Request/Ack text. */
-  text?: string;
-  /** Protocol-Reject: the protocol the sender does not run. */
-  rejectedProtocol?: string;
-  /** Code-Reject: the code of the rejected packet. */
-  rejectedCode?: number;
-  retransmission?: boolean;
-}
-
 export interface TerminateFact {
   from: PppSide;
   /** The data of the Terminate-Request as text (e.g. "MPPE required but not available"). */
@@ -183,10 +165,6 @@ export interface NegotiationSummary {
   /** The peer's LCP Protocol-Reject of this protocol: `by` is the side that rejected it. */
   protocolRejected: { by: PppSide; frame: FrameOrigin } | null;
   codeRejects: { from: PppSide; code: number; frame: FrameOrigin }[];
-  events: NegotiationEvent[];
-  /** Events not listed (beyond the limit). */
-  eventsOmitted: number;
-  truncated: boolean;
 }
 
 /** LCP option 3 of one side (the authenticator) and the peer's answers. */
@@ -461,6 +439,9 @@ interface Tally extends OptionTally {
   lastOption: AnyOption;
 }
 
+/** Stands for a table nothing was written to yet: most directions never see a Nak or a Reject, some no request. */
+const NO_ENTRIES: ReadonlyMap<number, never> = new Map<number, never>();
+
 /** The Configure-Requests of one side of one protocol. */
 class Direction {
   requests = 0;
@@ -472,25 +453,25 @@ class Direction {
   /** Options of the first request (what the side wanted before any Nak). */
   firstOptions: AnyOption[] = [];
   /** The last value requested per option type (one octet: at most 256 entries). */
-  readonly requested = new Map<number, AnyOption>();
+  requested: ReadonlyMap<number, AnyOption> = NO_ENTRIES;
   current: Exchange | null = null;
   /** Identifiers are one octet, so at most 256 entries. */
-  readonly byIdentifier = new Map<number, Exchange>();
+  private byIdentifier: ReadonlyMap<number, Exchange> = NO_ENTRIES;
   acked: Exchange | null = null;
   /** Keyed by option type: one octet, at most 256 entries. */
-  readonly naks = new Map<number, Tally>();
-  readonly rejects = new Map<number, Tally>();
+  naks: ReadonlyMap<number, Tally> = NO_ENTRIES;
+  rejects: ReadonlyMap<number, Tally> = NO_ENTRIES;
   unmatchedAnswers = 0;
 
-  /** A Configure-Request; returns true when it re-sends the current unanswered one. */
-  request(packet: NegotiationPacket, optionsHex: string, origin: FrameOrigin, seq: number): boolean {
+  /** A Configure-Request: a new exchange, or a re-send of the current unanswered one. */
+  request(packet: NegotiationPacket, optionsHex: string, origin: FrameOrigin, seq: number): void {
     this.requests++;
     this.requestsSinceAnswer++;
     if (this.first === null) {
       this.first = originOf(origin);
       this.firstOptions = packet.options;
     }
-    for (const option of packet.options) if (option.malformed === null) this.requested.set(option.type, option);
+    for (const option of packet.options) if (option.malformed === null) (this.requested = writable(this.requested)).set(option.type, option);
     const current = this.current;
     if (
       current !== null &&
@@ -503,8 +484,8 @@ class Direction {
       current.options = packet.options;
       current.last = originOf(origin);
       current.lastSeq = seq;
-      this.byIdentifier.set(packet.identifier, current);
-      return true;
+      (this.byIdentifier = writable(this.byIdentifier)).set(packet.identifier, current);
+      return;
     }
     if (current !== null && current.answer === null) this.supersededUnanswered++;
     const frame = originOf(origin);
@@ -520,8 +501,7 @@ class Direction {
       answerFrame: null,
       answerOptions: [],
     };
-    this.byIdentifier.set(packet.identifier, this.current);
-    return false;
+    (this.byIdentifier = writable(this.byIdentifier)).set(packet.identifier, this.current);
   }
 
   /** The peer's Ack/Nak/Reject/Terminate-Ack of the request with this identifier; null when none matches. */
@@ -541,7 +521,7 @@ class Direction {
       for (const tally of this.naks.values()) tally.sinceAck = 0;
       for (const tally of this.rejects.values()) tally.sinceAck = 0;
     } else if (kind === "nak" || kind === "reject") {
-      const tallies = kind === "nak" ? this.naks : this.rejects;
+      const tallies = kind === "nak" ? (this.naks = writable(this.naks)) : (this.rejects = writable(this.rejects));
       for (const option of options) tallyOption(tallies, option, exchange.answerFrame);
     }
     return exchange;
@@ -569,6 +549,11 @@ class Direction {
       unmatchedAnswers: this.unmatchedAnswers,
     };
   }
+}
+
+/** The map itself once written to, a new one in place of NO_ENTRIES. */
+function writable<T>(map: ReadonlyMap<number, T>): Map<number, T> {
+  return map === NO_ENTRIES ? new Map<number, T>() : (map as Map<number, T>);
 }
 
 function tallyOption(tallies: Map<number, Tally>, option: AnyOption, frame: FrameOrigin): void {
@@ -607,20 +592,6 @@ function tallySummary(t: Tally): OptionTally {
   };
 }
 
-/**
- * Codes that are not negotiation and may come all the time: LCP echoes, Discard,
- * Identification, Time-Remaining (RFC 1661 §5.8, RFC 1570) and CCP Reset-Ack (RFC 1962
- * §2.1; Reset-Requests are counted). They are counted elsewhere, not logged as events.
- */
-const UNLOGGED_CODES: ReadonlySet<number> = new Set([
-  ControlCode.EchoRequest,
-  ControlCode.EchoReply,
-  ControlCode.DiscardRequest,
-  ControlCode.Identification,
-  ControlCode.TimeRemaining,
-  ControlCode.ResetAck,
-]);
-
 interface Terminate extends TerminateFact {
   seq: number;
 }
@@ -629,8 +600,6 @@ interface Terminate extends TerminateFact {
 class Negotiation {
   readonly directions: readonly [Direction, Direction] = [new Direction(), new Direction()];
   packets = 0;
-  readonly events: NegotiationEvent[] = [];
-  eventsOmitted = 0;
   terminate: Terminate | null = null;
   terminations = 0;
   opened: FrameOrigin | null = null;
@@ -638,8 +607,6 @@ class Negotiation {
   protocolRejected: { by: PppSide; frame: FrameOrigin } | null = null;
   readonly codeRejects: { from: PppSide; code: number; frame: FrameOrigin }[] = [];
   resetRequests = 0;
-
-  constructor(private readonly maxEvents: number) {}
 
   /**
    * One packet of this protocol from `side`; returns the exchange a Configure-Ack/Nak/
@@ -655,29 +622,20 @@ class Negotiation {
     this.packets++;
     const from = SIDES[side];
     const peer = this.directions[1 - side];
-    const event: NegotiationEvent = {
-      frame: originOf(origin),
-      from,
-      code: packet.codeName,
-      identifier: packet.identifier,
-    };
-    let answered: Exchange | null = null;
     switch (packet.code) {
       case ControlCode.ConfigureRequest:
-        event.options = packet.options.map(optionFact);
-        if (this.directions[side].request(packet, optionsHex, origin, seq)) event.retransmission = true;
-        break;
+        this.directions[side].request(packet, optionsHex, origin, seq);
+        return null;
       case ControlCode.ConfigureAck:
       case ControlCode.ConfigureNak:
       case ControlCode.ConfigureReject: {
-        event.options = packet.options.map(optionFact);
         const kind =
           packet.code === ControlCode.ConfigureAck
             ? "ack"
             : packet.code === ControlCode.ConfigureNak
               ? "nak"
               : "reject";
-        answered = peer.answer(kind, packet.identifier, packet.options, origin);
+        const answered = peer.answer(kind, packet.identifier, packet.options, origin);
         if (
           kind === "ack" &&
           answered !== null &&
@@ -687,37 +645,28 @@ class Negotiation {
           this.opened = answered.answerFrame;
           this.openedSeq = seq;
         }
-        break;
+        return answered;
       }
       case ControlCode.TerminateRequest:
-        event.text = packet.text ?? "";
         this.terminations++;
-        this.terminate = { from, text: event.text, frame: event.frame, ack: null, seq };
-        break;
+        this.terminate = { from, text: packet.text ?? "", frame: originOf(origin), ack: null, seq };
+        return null;
       case ControlCode.TerminateAck:
-        event.text = packet.text ?? "";
         if (this.terminate !== null && this.terminate.from !== from && this.terminate.ack === null) {
-          this.terminate.ack = event.frame;
+          this.terminate.ack = originOf(origin);
         } else if (peer.current !== null && peer.current.answer === null) {
           peer.answer("terminate-ack", peer.current.identifier, [], origin);
         }
-        break;
+        return null;
       case ControlCode.CodeReject:
-        if (packet.rejectedCode !== null) event.rejectedCode = packet.rejectedCode;
-        pushBounded(this.codeRejects, { from, code: packet.rejectedCode ?? -1, frame: event.frame }, MAX_FRAMES_LISTED);
-        break;
-      case ControlCode.ProtocolReject:
-        if (packet.rejectedProtocolName !== null) event.rejectedProtocol = packet.rejectedProtocolName;
-        break;
+        pushBounded(this.codeRejects, { from, code: packet.rejectedCode ?? -1, frame: originOf(origin) }, MAX_FRAMES_LISTED);
+        return null;
       case ControlCode.ResetRequest:
         this.resetRequests++;
         return null;
       default:
-        if (UNLOGGED_CODES.has(packet.code)) return null;
-        break;
+        return null;
     }
-    if (!pushBounded(this.events, event, this.maxEvents)) this.eventsOmitted++;
-    return answered;
   }
 
   /** Acked both ways and not terminated since. */
@@ -747,9 +696,6 @@ class Negotiation {
       terminations: this.terminations,
       protocolRejected: this.protocolRejected,
       codeRejects: [...this.codeRejects],
-      events: [...this.events],
-      eventsOmitted: this.eventsOmitted,
-      truncated: this.eventsOmitted > 0,
     };
   }
 
@@ -962,18 +908,18 @@ class DataCounter {
 // ---------------------------------------------------------------------------------------
 // The link
 
-export interface PppNegotiationLimits {
-  /** Control packets logged per protocol (default MAX_NEGOTIATION_EVENTS). */
-  maxEventsPerProtocol?: number;
-}
-
 export class PppNegotiation {
-  private readonly lcp: Negotiation;
-  private readonly ipcp: Negotiation;
-  private readonly ccp: Negotiation;
-  private readonly ipv6cp: Negotiation;
+  private readonly lcp = new Negotiation();
+  private readonly ipcp = new Negotiation();
+  private readonly ccp = new Negotiation();
+  private readonly ipv6cp = new Negotiation();
   /** The negotiations by PPP protocol number. */
-  private readonly negotiations: ReadonlyMap<number, Negotiation>;
+  private readonly negotiations: ReadonlyMap<number, Negotiation> = new Map([
+    [PppProtocol.LCP, this.lcp],
+    [PppProtocol.IPCP, this.ipcp],
+    [PppProtocol.CCP, this.ccp],
+    [PppProtocol.IPV6CP, this.ipv6cp],
+  ]);
   /** Index CLIENT/SERVER: the authentication that side performs as authenticator. */
   private readonly auth = [new Authentication("client"), new Authentication("server")] as const;
   private readonly authOption = [new AuthOption(), new AuthOption()] as const;
@@ -991,20 +937,6 @@ export class PppNegotiation {
   /** Sequence number of each side's latest frame (0: none). */
   private readonly lastSeq = [0, 0];
   private lastSeconds = 0;
-
-  constructor(limits: PppNegotiationLimits = {}) {
-    const maxEvents = limits.maxEventsPerProtocol ?? MAX_NEGOTIATION_EVENTS;
-    this.lcp = new Negotiation(maxEvents);
-    this.ipcp = new Negotiation(maxEvents);
-    this.ccp = new Negotiation(maxEvents);
-    this.ipv6cp = new Negotiation(maxEvents);
-    this.negotiations = new Map([
-      [PppProtocol.LCP, this.lcp],
-      [PppProtocol.IPCP, this.ipcp],
-      [PppProtocol.CCP, this.ccp],
-      [PppProtocol.IPV6CP, this.ipv6cp],
-    ]);
-  }
 
   /** One PPP frame: protocol number and its information field (a view: what is kept is copied). */
   frame(

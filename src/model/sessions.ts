@@ -45,7 +45,7 @@ export function buildSessions(connections: readonly ControlConnection[], refs: F
     if (!connection.isPptp) continue;
     const calls: Array<Call | null> = connection.calls.length > 0 ? connection.calls : [null];
     for (const call of calls) {
-      const ppp = call?.ppp.summary() ?? null;
+      const ppp = call?.pppSummary() ?? null;
       sessions.push({ session: buildSession(connection, call, ppp, sessions.length + 1, refs, captureEnd), connection, call, ppp });
     }
   }

@@ -26,6 +26,12 @@ export const MAX_SESSIONS_REPORTED = 10_000;
 export const MAX_ORPHAN_FLOWS = 1024;
 /** PPP links seen directly on the capture. */
 export const MAX_LINKS = 256;
+/**
+ * Capture seconds a closed control connection waits for late packets before it is put away:
+ * its streams finished, its calls sealed (PPP summarized, negotiation state dropped). GRE of
+ * its calls is still counted afterwards; late PPP control frames are counted only.
+ */
+export const CLOSE_GRACE_SECONDS = 10;
 /** How deep PPP inside a tunnel is followed into IP again (tunnel in a tunnel). */
 const MAX_NESTED_DEPTH = 2;
 
@@ -42,9 +48,12 @@ export interface OrphanFlow {
 }
 
 interface TrackedConnection {
+  key: string;
   connection: ControlConnection;
   toServer: TcpDirectionStream;
   toClient: TcpDirectionStream;
+  /** Capture second the connection closed, -1 while open. */
+  closedAtSec: number;
 }
 
 export interface TrackerLimitsReached {
@@ -52,12 +61,16 @@ export interface TrackerLimitsReached {
   sessionsDropped: number;
   orphanFlowsDropped: number;
   linksDropped: number;
+  /** PPP control frames that came more than CLOSE_GRACE_SECONDS after their control connection closed. */
+  lateControlFrames: number;
 }
 
 export class SessionTracker {
   private readonly active = new Map<string, TrackedConnection>();
   /** Finished or evicted connections, with the active ones making up all connections. */
   private readonly done: ControlConnection[] = [];
+  /** Closed connections waiting out CLOSE_GRACE_SECONDS, oldest first. */
+  private readonly closing: TrackedConnection[] = [];
   /** A client's connection by "client|clientPort|serverPort", to place a SYN-ACK or segments from another address. */
   private readonly byClientEnd = new Map<string, TrackedConnection>();
   /** Calls by the call ID GRE carries towards that end and the client's address. */
@@ -71,7 +84,7 @@ export class SessionTracker {
   private lastLink: PppLink | null = null;
   private readonly nested = new Packet();
   private connectionCount = 0;
-  readonly limits: TrackerLimitsReached = { connectionsEvicted: 0, sessionsDropped: 0, orphanFlowsDropped: 0, linksDropped: 0 };
+  readonly limits: TrackerLimitsReached = { connectionsEvicted: 0, sessionsDropped: 0, orphanFlowsDropped: 0, linksDropped: 0, lateControlFrames: 0 };
 
   constructor(
     private readonly decoder: Decoder,
@@ -169,6 +182,23 @@ export class SessionTracker {
     if (p.tcpFlags & TCP_RST) pushBounded(connection.resets, { origin, from, address: src });
     const stream = fromServer ? tracked.toClient : tracked.toServer;
     stream.segment(p.tcpSeq, p.tcpFlags, p.buf, p.payloadOffset, p.payloadLength, origin);
+    if (tracked.closedAtSec < 0 && p.tcpFlags & (TCP_FIN | TCP_RST) && connection.closed) {
+      tracked.closedAtSec = frame.tsSec;
+      this.closing.push(tracked);
+    }
+    this.putAwayClosed(frame.tsSec);
+  }
+
+  /**
+   * Retires the connections closed more than CLOSE_GRACE_SECONDS before `nowSec`, and the
+   * oldest closed ones beyond MAX_CONNECTIONS (a capture whose clock stands still).
+   */
+  private putAwayClosed(nowSec: number): void {
+    const closing = this.closing;
+    while (closing.length > 0 && (closing.length > MAX_CONNECTIONS || closing[0].closedAtSec + CLOSE_GRACE_SECONDS <= nowSec)) {
+      const tracked = closing.shift()!;
+      if (this.active.get(tracked.key) === tracked) this.retire(tracked.key, tracked);
+    }
   }
 
   /**
@@ -180,9 +210,11 @@ export class SessionTracker {
     if (this.active.size >= MAX_CONNECTIONS) this.evictOldest();
     const connection = new ControlConnection(client, clientPort, server, serverPort, this.connectionCount++, originOf(frame));
     const tracked: TrackedConnection = {
+      key,
       connection,
       toServer: new TcpDirectionStream(this.streamEvents(connection, "client")),
       toClient: new TcpDirectionStream(this.streamEvents(connection, "server")),
+      closedAtSec: -1,
     };
     this.active.set(key, tracked);
     const end = `${client}|${clientPort}|${serverPort}`;
@@ -260,7 +292,7 @@ export class SessionTracker {
       return;
     }
     // RFC 1661 §2: 0x8000-0xbfff network control protocols, 0xc000-0xffff link control and authentication
-    if (p.pppProtocol >= 0x8000) call.ppp.frame(side, p.pppProtocol, p.buf, p.pppOffset, p.pppLength, originOf(frame));
+    if (p.pppProtocol >= 0x8000) call.pppControl(side, p.pppProtocol, p.buf, p.pppOffset, p.pppLength, originOf(frame));
   }
 
   /** IP inside the PPP of a tunnel: a PPTP session can run inside another. */
@@ -355,6 +387,7 @@ export class SessionTracker {
     for (const tracked of this.active.values()) this.finishConnection(tracked);
     this.active.clear();
     const connections = this.done.sort((a, b) => a.index - b.index);
+    for (const connection of connections) for (const call of connection.calls) this.limits.lateControlFrames += call.lateControlFrames;
     return { connections, orphans: [...this.orphans.values()], links: [...this.linkMap.values()].filter((l) => l.frames > 0) };
   }
 }

@@ -12,7 +12,7 @@ import { LinkType } from "../../src/decode/linktypes.js";
 import { PptpMessageType as Msg } from "../../src/decode/pptp.js";
 import { ControlCode as Code } from "../../src/decode/ppp/control-packet.js";
 import { PppProtocol } from "../../src/decode/ppp/protocols.js";
-import { MAX_CONNECTIONS, MAX_LINKS, MAX_ORPHAN_FLOWS, MAX_SESSIONS_REPORTED, SessionTracker } from "../../src/model/tracker.js";
+import { CLOSE_GRACE_SECONDS, MAX_CONNECTIONS, MAX_LINKS, MAX_ORPHAN_FLOWS, MAX_SESSIONS_REPORTED, SessionTracker } from "../../src/model/tracker.js";
 import type { Session } from "../../src/report/schema.js";
 import { ethernet } from "../../src/synth/ethernet.js";
 import { enhancedGre } from "../../src/synth/gre.js";
@@ -530,6 +530,39 @@ describe("PPTP over a PPP link (router to router)", () => {
     const records = routerLink(true);
     const report = await folder.analyze(records, LinkType.PPP_WITH_DIR);
     expect(report.links[0].frames).toEqual([1, records.length]);
+  });
+});
+
+describe("a closed control connection", () => {
+  /**
+   * A healthy session (it ends with FINs both ways), another client's SYN `pause` seconds
+   * after the start, then a late LCP Echo-Request on the first call.
+   */
+  function closedThenLate(pause: number): SynthRecord[] {
+    const records: SynthRecord[] = [];
+    const conv = conversation(records, { clientCallId: 0x1c2a, serverCallId: 0x8001 });
+    healthySession(conv, 0x1c2a, 0x8001, sessionParameters({ dataFrames: 4 }));
+    conversation(records, { client: "192.0.2.99", clientPort: 50000, startSec: START_SEC + pause }).syn();
+    conv.wait(pause + 1);
+    conv.ppp("client", PppProtocol.LCP, echoPacket(Code.EchoRequest, 9, 0x22222222));
+    return records;
+  }
+
+  it(`is put away ${CLOSE_GRACE_SECONDS} s after it closed: its session is unchanged, a later PPP control frame is counted and reported`, async () => {
+    const records = closedThenLate(CLOSE_GRACE_SECONDS + 1);
+    const report = await folder.analyze(records, ETHERNET);
+    const s = sessionOnPort(report.sessions, 49152);
+    expect(s.ppp).toMatchObject({ lcp: { state: "closed" }, auth: { result: "success" }, ipcp: { state: "opened", client: "10.8.0.2" } });
+    const limit = report.findings.filter((f) => f.code === "limit-reached");
+    expect(limit).toHaveLength(1);
+    expect(limit[0].message).toContain(`1 PPP control frame(s) came more than ${CLOSE_GRACE_SECONDS} s after their control connection closed`);
+  });
+
+  it("still takes PPP control frames within the grace period", async () => {
+    const records = closedThenLate(CLOSE_GRACE_SECONDS - 1);
+    const report = await folder.analyze(records, ETHERNET);
+    expect(report.findings.filter((f) => f.code === "limit-reached")).toEqual([]);
+    expect(sessionOnPort(report.sessions, 49152).ppp.lcp.state).toBe("closed");
   });
 });
 

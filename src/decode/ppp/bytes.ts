@@ -6,9 +6,7 @@
 
 /** The bytes as lowercase hex without separators ("" for none). */
 export function hexOf(buf: Uint8Array, offset: number, length: number): string {
-  let text = "";
-  for (let i = offset; i < offset + length; i++) text += (buf[i] < 16 ? "0" : "") + buf[i].toString(16);
-  return text;
+  return Buffer.from(buf.buffer, buf.byteOffset + offset, length).toString("hex");
 }
 
 /**
