@@ -2,7 +2,7 @@
  * The library API: analyze(inputs, options) reads a capture set and returns the report
  * object that `--format json` prints.
  */
-import { readCaptureSet } from "./capture/capture-set.js";
+import { expandCaptureArguments, readCaptureSet } from "./capture/capture-set.js";
 import type { CaptureFileInfo } from "./capture/reader.js";
 import { type Frame, type FrameOrigin, isoTime } from "./capture/frame.js";
 import { DEFAULT_PPTP_PORT, Decoder } from "./decode/decoder.js";
@@ -45,9 +45,11 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
   const decoder = new Decoder({ pptpPort });
   const tracker = new SessionTracker(decoder, pptpPort);
   const captureEnd: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };
-  const traffic: TrafficCounts[] = inputs.map(() => ({ pptpControlSegments: 0, grePackets: 0, pppFrames: 0, malformedFrames: 0 }));
-  const malformed: Array<Array<{ frameNo: number; what: string }>> = inputs.map(() => []);
-  const snapCuts: SnapCuts[] = inputs.map((_, fileIndex) => ({ fileIndex, count: 0, first: null }));
+  // a directory stands for the capture files in it: one entry per file from here on
+  const paths = await expandCaptureArguments(inputs);
+  const traffic: TrafficCounts[] = paths.map(() => ({ pptpControlSegments: 0, grePackets: 0, pppFrames: 0, malformedFrames: 0 }));
+  const malformed: Array<Array<{ frameNo: number; what: string }>> = paths.map(() => []);
+  const snapCuts: SnapCuts[] = paths.map((_, fileIndex) => ({ fileIndex, count: 0, first: null }));
 
   const onFrame = (frame: Frame): void => {
     captureEnd.tsSec = frame.tsSec;
@@ -75,7 +77,7 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
     }
   };
 
-  const { files, problems } = await readCaptureSet(inputs, onFrame, { onProgress: options.onProgress });
+  const { files, problems } = await readCaptureSet(paths, onFrame, { onProgress: options.onProgress, expandDirectories: false });
   const refs = new FrameRefs(
     files.map((f) => f.file),
     files.map((f) => f.tsDigits),

@@ -51,7 +51,7 @@ function buildProgram(): Command {
     .name(TOOL_NAME)
     .description("Analyze packet captures of PPTP VPN sessions and explain why they failed.")
     .version(TOOL_VERSION, "-V, --version")
-    .argument("[capture...]", "capture files (pcap, pcapng, optionally gzip-compressed), or - for standard input")
+    .argument("[capture...]", "capture files (pcap, pcapng, optionally gzip-compressed), directories (every capture file in them), or - for standard input; several are merged by time")
     .addOption(new Option("--format <format>", "report format").choices(["table", "json", "markdown"]).default("table"))
     .option("-o, --output <file>", "write the report to a file instead of standard output")
     .addOption(

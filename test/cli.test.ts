@@ -3,7 +3,7 @@
  * `npm test` compiles first): output formats, exit codes, one-line errors for bad input.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -103,6 +103,32 @@ describe("pptp-analyze command line", () => {
     expect(stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(stderr).toContain(`${name}.pcap`);
     expect(stderr).toMatch(/not a pcap or pcapng capture/);
+  });
+
+  it("a directory stands for the capture files in it, in name order; other files there are skipped", () => {
+    const dir = join(scratch, "ring");
+    mkdirSync(dir);
+    copyFileSync(join(ROOT, "fixtures/healthy-sll.pcap"), join(dir, "b.pcap"));
+    copyFileSync(join(ROOT, HEALTHY), join(dir, "a.pcap"));
+    writeFileSync(join(dir, "notes.txt"), "not a capture\n");
+    const { status, stdout } = run(["--format", "json", dir]);
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.captures.map((c: { file: string; linkTypes: number[] }) => [c.file, c.linkTypes])).toEqual([
+      [join(dir, "a.pcap"), [1]],
+      [join(dir, "b.pcap"), [113]],
+    ]);
+  });
+
+  it("a directory without capture files: exit 2, one line", () => {
+    const dir = join(scratch, "empty-dir");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "readme.txt"), "nothing here\n");
+    const { status, stdout, stderr } = run([dir]);
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr).toContain("no capture files in this directory");
   });
 
   it("a missing file: exit 2, one line, no stack trace", () => {

@@ -3,7 +3,7 @@ import { PCAP_FILE_HEADER_BYTES, PcapFormat, pcapMagic } from "./pcap.js";
 import { PcapngFormat, SECTION_HEADER_MIN_BYTES, isSectionHeader, sectionHeaderProblem } from "./pcapng.js";
 import { CaptureOpenError, ProblemList, type CaptureProblem, type CaptureProblemCode } from "./problems.js";
 import { Unit, type FormatSummary, type RecordFormat } from "./record-format.js";
-import { displayName, openSource, readAtLeast, type ByteSource, type SourceOptions } from "./source.js";
+import { displayName, isGzipStart, openSource, readAtLeast, type ByteSource, type SourceOptions } from "./source.js";
 
 export { CaptureOpenError } from "./problems.js";
 export type { CaptureProblem } from "./problems.js";
@@ -302,6 +302,18 @@ function newInfo(path: string, fileIndex: number, compressed: boolean): CaptureF
     lastNsec: 0,
     tsDigits: 6,
   };
+}
+
+/** Bytes that startsLikeCapture needs: a pcap magic and a pcapng block type are four bytes, the gzip magic two. */
+export const CAPTURE_START_BYTES = 4;
+
+/**
+ * True when a file's first bytes are those of a file open() accepts: a pcap magic (either
+ * byte order, µs or ns), a pcapng Section Header Block, or gzip (whose content is checked
+ * only when read). How a directory's capture files are told from the other files in it.
+ */
+export function startsLikeCapture(prefix: Buffer): boolean {
+  return pcapMagic(prefix) !== undefined || (prefix.length >= 4 && isSectionHeader(prefix, 0)) || isGzipStart(prefix);
 }
 
 /** Decides the format from the first bytes; returns it with the offset of the first unit. */

@@ -36,13 +36,15 @@ describe("readCaptureSet", () => {
     expect(result.files).toHaveLength(1);
     expect(result.files[0]).toMatchObject({ file: path, fileIndex: 0, packets: 5, bytes: 51 });
     expect(result.problems).toEqual([]);
+    expect(result.peakOpenFiles).toBe(1);
   });
 
   it("merges two files by timestamp; equal timestamps put the later file first, as mergecap", async () => {
     const a = writeTemp("a.pcap", FILE_A);
     const b = writeTemp("b.pcap", FILE_B);
     for (const chunkSize of [undefined, 5]) {
-      const { frames } = await readSet([a, b], chunkSize);
+      const { frames, result } = await readSet([a, b], chunkSize);
+      expect(result.peakOpenFiles).toBe(2); // they overlap from 10.000001 to 15.0
       expect(frames.map((f) => `${f.data}:${f.fileIndex}#${f.frameNo}`)).toEqual([
         "a1:0#1", "b1:1#1", "b2:1#2", "a2:0#2", "b3:1#3", "a3:0#3", "b4:1#4", "a4:0#4",
       ]);
@@ -83,7 +85,7 @@ describe("readCaptureSet", () => {
     expect(result.files.map((f) => f.packets)).toEqual([0, 1, 4]);
   });
 
-  it("opens every file before reading any, and throws the first open error", async () => {
+  it("reads the first frame of every file before handing out any, and throws the first open error", async () => {
     const good = writeTemp("good.pcap", FILE_A);
     const text = writeTemp("readme.txt", "not a capture");
     let called = 0;
