@@ -10,7 +10,7 @@ import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/analyze.js";
-import { expandCaptureArguments, readCaptureSet, type CaptureSetOptions } from "../../src/capture/capture-set.js";
+import { readCaptureSet, type CaptureSetOptions } from "../../src/capture/capture-set.js";
 import { PptpConversation } from "../../src/synth/conversation.js";
 import { writePcap, type SynthRecord } from "../../src/synth/pcap-writer.js";
 import { writePcapng } from "../../src/synth/pcapng-writer.js";
