@@ -1,6 +1,6 @@
 import { open, type FileHandle } from "node:fs/promises";
-import { Readable, pipeline } from "node:stream";
-import { createGunzip, type Gunzip } from "node:zlib";
+import { Readable, type TransformOptions, pipeline } from "node:stream";
+import { createGunzip, type Gunzip, type ZlibOptions } from "node:zlib";
 import { CaptureOpenError } from "./problems.js";
 
 /**
@@ -18,6 +18,8 @@ const MIN_GUNZIP_CHUNK_BYTES = 64;
  * filling, so a small chunk loses little of what came before the damage.
  */
 const GUNZIP_CHUNK_BYTES = 64 * 1024;
+/** Inflated bytes zlib may hold ready ahead of the reader. */
+const GUNZIP_READ_AHEAD_BYTES = 4 * 1024 * 1024;
 /** RFC 1952 section 2.3.1: ID1 = 0x1f, ID2 = 0x8b. */
 const GZIP_ID1 = 0x1f;
 const GZIP_ID2 = 0x8b;
@@ -281,7 +283,13 @@ class GunzipSource implements ByteSource {
     prefix: Buffer,
     chunkSize: number,
   ) {
-    this.gunzip = createGunzip({ chunkSize: Math.min(Math.max(chunkSize, MIN_GUNZIP_CHUNK_BYTES), GUNZIP_CHUNK_BYTES) });
+    // zlib inflates on the thread pool; with room for several chunks (zlib streams take the
+    // stream options too) it works ahead while the frames already inflated are analyzed
+    const options: ZlibOptions & TransformOptions = {
+      chunkSize: Math.min(Math.max(chunkSize, MIN_GUNZIP_CHUNK_BYTES), GUNZIP_CHUNK_BYTES),
+      readableHighWaterMark: GUNZIP_READ_AHEAD_BYTES,
+    };
+    this.gunzip = createGunzip(options);
     const input = Readable.from(rawChunksAfter(prefix, raw), { objectMode: false });
     // A gunzip error also rejects the output iterator, where read() turns it into `failure`.
     pipeline(input, this.gunzip, () => {});
