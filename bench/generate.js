@@ -1,26 +1,48 @@
-// Synthesizes the benchmark captures (deterministic, written once into bench/data/, which git ignores):
-// 2,000 interleaved PPTP sessions (control channel, LCP/MS-CHAPv2/CCP/IPCP, then MPPE data of 60-1400
-// bytes) with about 20 % unrelated TCP/UDP traffic, as one classic pcap of the requested size.
-import { existsSync, mkdirSync, renameSync } from "node:fs";
-import { dirname } from "node:path";
-import { PptpConversation } from "../dist/synth/conversation.js";
-import { healthySession } from "../dist/synth/sessions.js";
-import { SeededRandom } from "../dist/synth/random.js";
-import { createPcapFileWriter } from "../dist/synth/pcap-writer.js";
-import { ethernet } from "../dist/synth/ethernet.js";
-import { ipv4 } from "../dist/synth/ipv4.js";
-import { tcp } from "../dist/synth/tcp.js";
-import { ipPayload } from "../dist/synth/ip-payload.js";
-import { LinkType } from "../dist/decode/linktypes.js";
+// Synthesizes the benchmark captures of issue 5 into bench/data/ (deterministic byte for byte;
+// written once, and again only when GENERATOR_VERSION changes):
+//   (a) sessions-<N>mb.pcap     2,000 interleaved PPTP sessions (session-mix.js: control, LCP,
+//                               MS-CHAPv2, CCP, IPCP, MPPE data of 60-1400 bytes; one in ten
+//                               failing as a fixture does), with 20 % of the bytes unrelated TCP/UDP
+//   (b) sessions-<4N>mb.pcap    the same 2,000 sessions, each carrying four times the data for four
+//                               times as long, starting four times further apart
+//   (c) sessions-<N>mb.pcapng   the frames of (a) as pcapng (one Enhanced Packet Block each)
+//       sessions-<N>mb.pcap.gz  (a) through gzip
+// Sessions last as long as their frames take (one every 10 ms) and start so that about
+// CONCURRENT_SESSIONS are open at any moment. (b) is therefore not more sessions nor more of them
+// at once: only the data per session grows, so a peak RSS that grows from (a) to (b) is state
+// kept per packet, not per session.
+import { createReadStream, createWriteStream } from "node:fs";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
+import { createPcapFileWriter, ethernet, ipPayload, ipv4, LinkType, SeededRandom, tcp } from "../dist/synth/index.js";
+import { DATA_FOLDER, ensureFiles } from "./data-files.js";
+import { createPcapngFileWriter } from "./pcapng-file.js";
+import { kindOfSession, SESSIONS, sessionRecords } from "./session-mix.js";
 
-const SESSIONS = 2000;
+/** Bump whenever the bytes written change (here, in session-mix.js or in the synthesizer they use). */
+const GENERATOR_VERSION = "sessions-2";
+/** (b) is this many times the size of (a). */
+export const LARGE_FACTOR = 4;
+
+/** 2024-03-01T09:00:00Z, as the fixtures. */
 const START_SEC = 1709283600;
-/** A new session starts every 50 ms; frames of one session are 10 ms apart, so about 200 overlap. */
-const SESSION_SPACING_NANOS = 50_000_000;
 const STEP_MICROS = 10_000;
+const CONCURRENT_SESSIONS = 100;
+/** Share of the capture's bytes that is not PPTP. */
 const UNRELATED_SHARE = 0.2;
-const AVERAGE_SESSION_OVERHEAD = 8_000;
-const AVERAGE_DATA_FRAME = 730 + 60;
+/** Bytes of a healthy session besides its data frames (control channel, negotiation, teardown) and their count. */
+const SESSION_OVERHEAD_BYTES = 8_000;
+const SESSION_OVERHEAD_FRAMES = 45;
+/** Record header 16 + Ethernet 14 + IPv4 20 + GRE 16 + the mean MPPE frame of 60-1400 bytes. */
+const AVERAGE_DATA_RECORD_BYTES = 16 + 14 + 20 + 16 + 730;
+const RECORD_HEADER_BYTES = 16;
+const UDP_PROTOCOL = 17;
+const UDP_HEADER_BYTES = 8;
+const HTTPS_PORT = 443;
+/** Ports of unrelated traffic (TCP sources, UDP both ends): the ephemeral range (RFC 6335), so never the PPTP port 1723. */
+const EPHEMERAL_PORT_FIRST = 49152;
+const EPHEMERAL_PORT_COUNT = 16384;
 
 /** Min-heap of session cursors ordered by the time of their next record. */
 class Heap {
@@ -72,95 +94,87 @@ function nanosSinceStart(cursor) {
   return (record.tsSec - START_SEC) * 1e9 + record.tsNsec;
 }
 
-function sessionRecords(i, dataFramesEachWay) {
-  const random = new SeededRandom(1000 + i);
-  const records = [];
-  const startNanos = i * SESSION_SPACING_NANOS;
-  const clientCallId = (i * 7 + 1) & 0xffff;
-  const serverCallId = (0x4000 + i) & 0xffff;
-  const conv = new PptpConversation(
-    {
-      client: `10.${(i >> 8) & 0xff}.${i & 0xff}.${2 + (i % 200)}`,
-      server: `203.0.113.${1 + (i % 4)}`,
-      clientPort: 49152 + (i % 16000),
-      clientCallId,
-      serverCallId,
-      startSec: START_SEC + Math.floor(startNanos / 1e9),
-      startNsec: startNanos % 1e9,
-      stepMicros: STEP_MICROS,
-    },
-    (record) => records.push(record),
-  );
-  healthySession(conv, clientCallId, serverCallId, {
-    userName: `user${i}`,
-    clientTunnelAddress: `172.16.${(i >> 8) & 0xff}.${i & 0xff}`,
-    serverTunnelAddress: "172.31.255.254",
-    dataFrames: dataFramesEachWay,
-    minDataBytes: 60,
-    maxDataBytes: 1400,
-    random,
-  });
-  return records;
-}
-
-/** Unrelated traffic: HTTPS-like TCP and DNS-like UDP between other hosts. */
-function unrelatedFrame(random, n) {
-  const udp = random.below(3) === 0;
-  const size = udp ? 40 + random.below(200) : 40 + random.below(1400);
-  const body = random.bytes(size);
+/**
+ * Unrelated traffic between other hosts: HTTPS-like TCP segments and media-like UDP datagrams
+ * between ephemeral ports (without checksum, RFC 768), with bytes that look random; n numbers it.
+ */
+export function unrelatedFrame(random, n) {
+  const isUdp = random.below(3) === 0;
+  const size = isUdp ? 40 + random.below(200) : 40 + random.below(1400);
   const src = `192.168.${n & 0xff}.${1 + random.below(250)}`;
   const dst = `198.18.${random.below(256)}.${1 + random.below(250)}`;
-  const payload = udp ? ipPayload(17, body) : tcp({ srcPort: 1024 + random.below(60000), dstPort: 443, seq: n, ack: 1, payload: body });
+  const srcPort = EPHEMERAL_PORT_FIRST + random.below(EPHEMERAL_PORT_COUNT);
+  let payload;
+  if (isUdp) {
+    const datagram = random.bytes(UDP_HEADER_BYTES + size);
+    datagram.writeUInt16BE(srcPort, 0);
+    datagram.writeUInt16BE(EPHEMERAL_PORT_FIRST + random.below(EPHEMERAL_PORT_COUNT), 2);
+    datagram.writeUInt16BE(datagram.length, 4);
+    datagram.writeUInt16BE(0, 6);
+    payload = ipPayload(UDP_PROTOCOL, datagram);
+  } else {
+    payload = tcp({ srcPort, dstPort: HTTPS_PORT, seq: n, ack: 1, payload: random.bytes(size) });
+  }
   return ethernet({ payload: ipv4({ src, dst, id: n & 0xffff, payload }) });
 }
 
-export function generateBenchCapture(path, targetBytes) {
-  const pptpBytes = targetBytes * (1 - UNRELATED_SHARE);
-  const perSession = pptpBytes / SESSIONS;
-  const dataFramesEachWay = Math.max(1, Math.round((perSession - AVERAGE_SESSION_OVERHEAD) / AVERAGE_DATA_FRAME / 2));
-  mkdirSync(dirname(path), { recursive: true });
-  const partial = `${path}.partial`;
-  const writer = createPcapFileWriter(partial, { linkType: LinkType.ETHERNET });
+/** A pcap or pcapng writer, by the name of the file. */
+function writerFor(path) {
+  const linkType = LinkType.ETHERNET;
+  return path.includes(".pcapng") ? createPcapngFileWriter(path, { linkType }) : createPcapFileWriter(path, { linkType });
+}
+
+/** Writes the sessions, scaled to about `targetBytes`, to every file of `paths` at once. */
+function synthesizeSessions(targetBytes, paths) {
+  const healthySessions = Array.from({ length: SESSIONS }, (_, i) => kindOfSession(i)).filter((kind) => kind === "healthy").length;
+  const perHealthySession = (targetBytes * (1 - UNRELATED_SHARE)) / healthySessions;
+  const dataFramesEachWay = Math.max(1, Math.round((perHealthySession - SESSION_OVERHEAD_BYTES) / AVERAGE_DATA_RECORD_BYTES / 2));
+  const sessionNanos = (2 * dataFramesEachWay + SESSION_OVERHEAD_FRAMES) * STEP_MICROS * 1000;
+  const spacingNanos = Math.round(sessionNanos / CONCURRENT_SESSIONS);
+  const writers = paths.map(writerFor);
+  const write = (record) => {
+    for (const writer of writers) writer.write(record);
+  };
   const heap = new Heap();
   const unrelatedRandom = new SeededRandom(7);
   let started = 0;
-  let pptpWritten = 0;
-  let unrelatedWritten = 0;
+  let pptpBytes = 0;
+  let unrelatedBytes = 0;
   let unrelatedCount = 0;
-  let packets = 0;
-  const startNext = () => {
-    heap.push({ id: started, records: sessionRecords(started, dataFramesEachWay), next: 0 });
-    started++;
-  };
   while (heap.size > 0 || started < SESSIONS) {
     // a session joins the merge before any record later than its first one is written
-    if (started < SESSIONS && (heap.size === 0 || started * SESSION_SPACING_NANOS <= nanosSinceStart(heap.items[0]))) {
-      startNext();
+    if (started < SESSIONS && (heap.size === 0 || started * spacingNanos <= nanosSinceStart(heap.items[0]))) {
+      const records = sessionRecords(started, { startSec: START_SEC, startNanos: started * spacingNanos, stepMicros: STEP_MICROS, dataFramesEachWay });
+      heap.push({ id: started, records, next: 0 });
+      started++;
       continue;
     }
     const cursor = heap.pop();
     const record = cursor.records[cursor.next++];
-    writer.write(record);
-    packets++;
-    pptpWritten += record.data.length + 16;
-    while (unrelatedWritten < (pptpWritten * UNRELATED_SHARE) / (1 - UNRELATED_SHARE)) {
+    write(record);
+    pptpBytes += record.data.length + RECORD_HEADER_BYTES;
+    while (unrelatedBytes < (pptpBytes * UNRELATED_SHARE) / (1 - UNRELATED_SHARE)) {
       const data = unrelatedFrame(unrelatedRandom, unrelatedCount++);
-      writer.write({ tsSec: record.tsSec, tsNsec: record.tsNsec, data });
-      unrelatedWritten += data.length + 16;
-      packets++;
+      write({ tsSec: record.tsSec, tsNsec: record.tsNsec, data });
+      unrelatedBytes += data.length + RECORD_HEADER_BYTES;
     }
     if (cursor.next < cursor.records.length) heap.push(cursor);
   }
-  writer.close();
-  renameSync(partial, path);
-  return { packets, bytes: writer.bytesWritten };
+  for (const writer of writers) writer.close();
 }
 
-export function ensureBenchCapture(path, targetBytes) {
-  if (existsSync(path)) return false;
-  const t0 = performance.now();
-  const { packets, bytes } = generateBenchCapture(path, targetBytes);
-  const seconds = (performance.now() - t0) / 1000;
-  console.error(`synthesized ${path}: ${packets} packets, ${(bytes / 1e6).toFixed(0)} MB in ${seconds.toFixed(1)} s`);
-  return true;
+/** The benchmark captures for a size of (a) in MB (10^6 bytes), synthesized when missing or stale. */
+export async function ensureSessionCaptures(sizeMb) {
+  const path = (mb, extension) => join(DATA_FOLDER, `sessions-${mb}mb.${extension}`);
+  const captures = {
+    a: path(sizeMb, "pcap"),
+    b: path(LARGE_FACTOR * sizeMb, "pcap"),
+    pcapng: path(sizeMb, "pcapng"),
+    gzip: path(sizeMb, "pcap.gz"),
+  };
+  await ensureFiles([captures.a, captures.pcapng], GENERATOR_VERSION, (partials) => synthesizeSessions(sizeMb * 1e6, partials));
+  await ensureFiles([captures.b], GENERATOR_VERSION, (partials) => synthesizeSessions(LARGE_FACTOR * sizeMb * 1e6, partials));
+  await ensureFiles([captures.gzip], GENERATOR_VERSION, ([partial]) =>
+    pipeline(createReadStream(captures.a), createGzip(), createWriteStream(partial)));
+  return captures;
 }

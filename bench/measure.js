@@ -1,17 +1,30 @@
-// One measurement in a fresh process, so that its peak RSS is its own:
-//   node bench/measure.js <floor|decode|analyze|pcap-parser> <capture>
-// prints one JSON line {mode, packets, bytes, seconds, maxRssBytes}.
-import { createRequire } from "node:module";
-import { walkPcapRecordHeaders } from "../dist/capture/floor.js";
-import { readCaptureSet } from "../dist/capture/capture-set.js";
-import { Decoder } from "../dist/decode/decoder.js";
-import { PacketKind } from "../dist/decode/packet.js";
-import { analyze } from "../dist/analyze.js";
+// One in-process measurement, run in a fresh process so that its peak RSS is its own:
+//   node bench/measure.js <floor|decode|analyze|gunzip> <capture>
+// prints one JSON line {mode, packets?, bytes, seconds, maxRssBytes}. run.js times the whole
+// process from outside, so each mode loads only the modules it needs (the floor's process is the
+// least a Node program can be); `analyze` is for profiling the library alone:
+//   node --cpu-prof bench/measure.js analyze bench/data/sessions-1024mb.pcap
+import { createReadStream } from "node:fs";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
 
-const [mode, file] = process.argv.slice(2);
+/** Read and gunzip output chunks of the zlib floor. */
+const GUNZIP_CHUNK_BYTES = 1024 * 1024;
 
-/** Read and decode every layer of every frame: the analyzer's stages so far. */
+/** The floor for Node: the record headers walked, nothing decoded. */
+async function floorWalk(path) {
+  const { walkPcapRecordHeaders } = await import("../dist/capture/floor.js");
+  return walkPcapRecordHeaders(path);
+}
+
+/** Read and decode every layer of every frame: the stages before the model. */
 async function decodeAll(path) {
+  const [{ readCaptureSet }, { Decoder }, { PacketKind }] = await Promise.all([
+    import("../dist/capture/capture-set.js"),
+    import("../dist/decode/decoder.js"),
+    import("../dist/decode/packet.js"),
+  ]);
   const decoder = new Decoder();
   let packets = 0;
   let bytes = 0;
@@ -25,30 +38,29 @@ async function decodeAll(path) {
   return { packets, bytes, interesting };
 }
 
-/** pcap-parser 0.2.1 counting packets: the library the design card named, for comparison. */
-function pcapParserCount(path) {
-  const pcapp = createRequire(import.meta.url)("pcap-parser");
-  return new Promise((resolve, reject) => {
-    let packets = 0;
-    let bytes = 0;
-    const parser = pcapp.parse(path);
-    parser.on("packet", (packet) => {
-      packets++;
-      bytes += packet.header.capturedLength;
-    });
-    parser.on("end", () => resolve({ packets, bytes }));
-    parser.on("error", reject);
-  });
-}
-
-/** The whole analysis, as `pptp-analyze --format json` runs it (report built, not printed). */
+/** The library's whole analysis, as `pptp-analyze` runs it, without formatting the report. */
 async function analyzeAll(path) {
+  const { analyze } = await import("../dist/analyze.js");
   const report = await analyze([path]);
   return { packets: report.captures[0].packets, bytes: report.captures[0].bytes, sessions: report.sessions.length };
 }
 
-const MODES = { floor: walkPcapRecordHeaders, decode: decodeAll, analyze: analyzeAll, "pcap-parser": pcapParserCount };
+/** The floor for gzip input: zlib inflating the file, the output counted and dropped. */
+async function gunzipOnly(path) {
+  let bytes = 0;
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      bytes += chunk.length;
+      done();
+    },
+  });
+  await pipeline(createReadStream(path, { highWaterMark: GUNZIP_CHUNK_BYTES }), createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), sink);
+  return { bytes };
+}
 
+const MODES = { floor: floorWalk, decode: decodeAll, analyze: analyzeAll, gunzip: gunzipOnly };
+
+const [mode, file] = process.argv.slice(2);
 const run = MODES[mode];
 if (!run || !file) {
   console.error(`usage: node bench/measure.js <${Object.keys(MODES).join("|")}> <capture>`);
