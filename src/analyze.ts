@@ -96,6 +96,7 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
     links,
     orphans: model.orphans,
     limits: tracker.limits,
+    fragments: decoder.fragments.drops,
     captureEnd: end,
   };
   const findings = diagnose(facts, rules);

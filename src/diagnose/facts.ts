@@ -10,6 +10,7 @@ import type { PppSummary } from "../model/ppp-negotiation.js";
 import type { PppLink } from "../model/ppp-links.js";
 import type { FrameRefs } from "../model/sessions.js";
 import type { OrphanFlow, TrackerLimitsReached } from "../model/tracker.js";
+import type { FragmentDrops } from "../reassembly/ip-fragments.js";
 import type { Link, Session } from "../report/schema.js";
 
 export interface SessionFacts {
@@ -52,6 +53,8 @@ export interface CaptureFacts {
   links: readonly LinkFacts[];
   orphans: readonly OrphanFlow[];
   limits: TrackerLimitsReached;
+  /** IP datagrams the fragment reassembly dropped unfinished, by the limit that dropped them. */
+  fragments: FragmentDrops;
   /** Time of the last frame of the capture set, null when it has none. */
   captureEnd: FrameOrigin | null;
 }

@@ -5,7 +5,7 @@
  * finding that names the link. The scope carries the words for the place and its two
  * ends, so that the findings read alike in both, and the helpers the rules share.
  */
-import { type FrameOrigin, originBefore } from "../capture/frame.js";
+import { type FrameOrigin, originBefore, originOf } from "../capture/frame.js";
 import type { GreDirection } from "../model/gre-flow.js";
 import type { PppSide, PppSummary, TerminateFact } from "../model/ppp-negotiation.js";
 import type { FrameRefs } from "../model/sessions.js";
@@ -41,7 +41,7 @@ export interface PppScope {
 /** The PPTP call's negotiation; null for a session without a call. */
 export function sessionScope({ session, call, ppp }: SessionFacts, { refs, captureEnd }: CaptureFacts): PppScope | null {
   if (call === null || ppp === null) return null;
-  const lastOf = (flow: GreDirection): FrameOrigin | null => (flow.first === null ? null : { ...flow.last });
+  const lastOf = (flow: GreDirection): FrameOrigin | null => (flow.first === null ? null : originOf(flow.last));
   return {
     ppp,
     where: callPlace(session),

@@ -14,7 +14,11 @@ interface Entry {
   call: Call;
 }
 
-/** Entries per call ID: different clients may use the same call ID. */
+/**
+ * Entries per call ID: different clients may use the same call ID. Beyond it the oldest
+ * entry goes (its call counts it in indexEvictions) and that call's GRE is not found until
+ * a control message of its connection files it again.
+ */
 export const MAX_CALLS_PER_CALL_ID = 64;
 
 export class CallIndex {
@@ -32,7 +36,7 @@ export class CallIndex {
       return;
     }
     // full: the oldest call with this ID goes, so a busy server's small call IDs stay findable
-    if (entries.length >= MAX_CALLS_PER_CALL_ID) entries.shift();
+    if (entries.length >= MAX_CALLS_PER_CALL_ID) entries.shift()!.call.indexEvictions++;
     entries.push({ address4: ipv4Number(address), address, call });
   }
 

@@ -26,7 +26,10 @@ export function pushBounded<T>(list: T[], item: T, max = MAX_TCP_EVENTS): boolea
   return true;
 }
 
-/** Outstanding Echo-Requests remembered per connection. */
+/**
+ * Outstanding Echo-Requests remembered per connection; one more pushes the oldest out,
+ * counted as unanswered (at one echo a minute, 16 outstanding is a quarter of an hour of silence).
+ */
 export const MAX_PENDING_ECHOES = 16;
 
 export interface ControlMessage {
@@ -66,8 +69,9 @@ export class Call {
   reply: CallReply | null = null;
   /** Incoming-Call-Connected. */
   connected: FrameOrigin | null = null;
-  /** Set-Link-Info messages: the call ID each named and the ACCMs. */
+  /** Set-Link-Info messages: the call ID each named and the ACCMs (the first MAX_TCP_EVENTS; more are counted). */
   readonly setLinkInfo: Array<{ origin: FrameOrigin; peerCallId: number; sendAccm: number; receiveAccm: number }> = [];
+  setLinkInfoOmitted = 0;
   clear: FrameOrigin | null = null;
   disconnect: (CallReply & { statistics: string }) | null = null;
   /** WAN-Error-Notify counters, summed. */
@@ -79,6 +83,12 @@ export class Call {
   private sealedSummary: PppSummary | null = null;
   /** PPP control frames that arrived after the call was sealed: counted, not analyzed. */
   lateControlFrames = 0;
+  /**
+   * Times the call was pushed out of a call index because more than MAX_CALLS_PER_CALL_ID
+   * calls shared its call ID: GRE of it may have been taken for an unknown call ID until the
+   * next control message put it back.
+   */
+  indexEvictions = 0;
   /** Phone number (outgoing) or dialed/dialing numbers (incoming), as sent. */
   phoneNumber = "";
 
@@ -118,17 +128,22 @@ export class Call {
 
 export class ControlConnection {
   readonly calls: Call[] = [];
+  /** Call requests and replies that would have set up a call beyond MAX_CALLS_PER_CONNECTION: counted, not followed. */
   callsOmitted = 0;
   readonly messages: ControlMessage[] = [];
   messagesOmitted = 0;
-  /** Client SYNs (first and retransmissions), the SYN-ACKs that answered them, FINs and RSTs. */
+  /** Client SYNs (first and retransmissions), the SYN-ACKs that answered them, FINs and RSTs (MAX_TCP_EVENTS of each). */
   readonly syns: FrameOrigin[] = [];
   readonly synAcks: TcpEvent[] = [];
   readonly fins: TcpEvent[] = [];
   readonly resets: TcpEvent[] = [];
+  /** SYNs, SYN-ACKs, FINs and RSTs beyond MAX_TCP_EVENTS of their kind: counted, not kept. */
+  tcpEventsOmitted = 0;
   clientIsn = -1;
-  /** Every address that answered: the server side's segments, SYN-ACKs, GRE towards the client. */
+  /** Every address that answered: the server side's segments, SYN-ACKs, GRE towards the client (the first MAX_ANSWERING_ADDRESSES). */
   readonly answeringAddresses: string[] = [];
+  /** Answers (server segments, new GRE sources) from addresses beyond MAX_ANSWERING_ADDRESSES: counted, not listed. */
+  answersFromUnlistedAddresses = 0;
   /** Start-Control-Connection-Request/Reply facts. */
   clientHost = "";
   clientVendor = "";
@@ -141,12 +156,19 @@ export class ControlConnection {
   readonly pendingEchoes: Array<{ identifier: number; origin: FrameOrigin; from: Side }> = [];
   unansweredEchoes = 0;
   readonly unansweredEchoFrames: FrameOrigin[] = [];
+  /** Echo-Requests pushed out of pendingEchoes by a newer one beyond MAX_PENDING_ECHOES (counted as unanswered). */
+  echoesPushedOut = 0;
   answeredEchoes = 0;
   /** Control messages or bytes that could not be decoded. */
   readonly malformed: Array<{ origin: FrameOrigin; reason: string }> = [];
   malformedOmitted = 0;
   /** Bytes never seen in the control stream (lost before the capture point). */
   gapBytes = 0;
+  /**
+   * Holes in the control stream given up while they could still fill, because a direction held
+   * MAX_STREAM_BUFFER_BYTES or MAX_HELD_SEGMENTS out of order: bytes that came for them later were not used.
+   */
+  holesGivenUpEarly = 0;
   first: FrameOrigin;
   last: FrameOrigin;
   /** Set when the capture shows no SYN: it starts in the middle of the connection. */
@@ -175,9 +197,20 @@ export class ControlConnection {
   }
 
   noteAnswer(address: string): void {
-    if (!this.answeringAddresses.includes(address) && this.answeringAddresses.length < MAX_ANSWERING_ADDRESSES) {
-      this.answeringAddresses.push(address);
-    }
+    if (this.answeringAddresses.includes(address)) return;
+    if (this.answeringAddresses.length < MAX_ANSWERING_ADDRESSES) this.answeringAddresses.push(address);
+    else this.answersFromUnlistedAddresses++;
+  }
+
+  /** A SYN, SYN-ACK, FIN or RST kept in its list (one of this connection's), or counted when the list is full. */
+  tcpEvent<T>(list: T[], event: T): void {
+    if (!pushBounded(list, event)) this.tcpEventsOmitted++;
+  }
+
+  /** A hole in one direction's control stream was given up (`early`: for a limit of the stream, see holesGivenUpEarly). */
+  streamGap(bytes: number, early: boolean): void {
+    this.gapBytes += bytes;
+    if (early) this.holesGivenUpEarly++;
   }
 
   /** One decoded control message from one side. */
@@ -204,7 +237,10 @@ export class ControlConnection {
         record.error = message.errorCode;
         break;
       case Msg.EchoRequest:
-        if (this.pendingEchoes.length >= MAX_PENDING_ECHOES) this.expireEcho(this.pendingEchoes.shift()!);
+        if (this.pendingEchoes.length >= MAX_PENDING_ECHOES) {
+          this.expireEcho(this.pendingEchoes.shift()!);
+          this.echoesPushedOut++;
+        }
         this.pendingEchoes.push({ identifier: message.identifier, origin, from });
         break;
       case Msg.EchoReply: {
@@ -300,7 +336,9 @@ export class ControlConnection {
         const call =
           this.findCall((c) => (from === "client" ? c.serverCallId : c.clientCallId) === named) ??
           (this.calls.length === 1 ? this.calls[0] : undefined);
-        if (call) pushBounded(call.setLinkInfo, { origin, peerCallId: named, sendAccm: message.sendAccm, receiveAccm: message.receiveAccm });
+        if (call && !pushBounded(call.setLinkInfo, { origin, peerCallId: named, sendAccm: message.sendAccm, receiveAccm: message.receiveAccm })) {
+          call.setLinkInfoOmitted++;
+        }
         record.peerCallId = named;
         break;
       }

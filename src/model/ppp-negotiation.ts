@@ -64,6 +64,14 @@ export const MAX_PROTOCOLS_LISTED = 16;
 export const NAK_LOOP_THRESHOLD = 5;
 /** RFC 1661 §4.6 Max-Configure (default 10): unanswered Configure-Requests after which the sender gives up. */
 export const MAX_CONFIGURE = 10;
+/**
+ * Configure-Request identifiers remembered per protocol and side, each with its exchange
+ * (options and answer). A peer answers the request it got last, or one of the few before
+ * it when answers cross re-sends; an answer to an identifier forgotten since counts as
+ * unmatched. Without this bound a peer cycling through all 256 identifiers would make
+ * every session keep 2048 exchanges with their options.
+ */
+export const MAX_EXCHANGES_REMEMBERED = 16;
 /** Protocol numbers below this are network-layer data (RFC 1661 §2: 0x0***-0x7***); from it on, control. */
 const FIRST_CONTROL_PROTOCOL = 0x8000;
 /** Addresses that mean "none, please assign one" in IPCP and RFC 1877 options (RFC 1332 §3.3). */
@@ -337,6 +345,17 @@ export interface MalformedPacket {
   reason: string;
 }
 
+/** What the negotiation's own bounds left out (the limit-reached finding reports it). */
+export interface PppLimitsReached {
+  /** Configure-Request identifiers forgotten beyond MAX_EXCHANGES_REMEMBERED, over every protocol and side. */
+  exchangesForgotten: number;
+  /** Answers that came for a forgotten identifier (also counted as unmatched answers). */
+  answersToForgotten: number;
+  /** Options beyond MAX_OPTIONS in one packet, not decoded, and the packets that had them. */
+  optionsOmitted: number;
+  packetsWithOptionsOmitted: number;
+}
+
 export interface PppSummary {
   lcp: LcpSummary;
   auth: AuthSummary;
@@ -348,6 +367,7 @@ export interface PppSummary {
   otherProtocols: OtherProtocolSummary[];
   otherProtocolFramesOmitted: number;
   malformed: { count: number; packets: MalformedPacket[]; truncated: boolean };
+  limits: PppLimitsReached;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -455,8 +475,13 @@ class Direction {
   /** The last value requested per option type (one octet: at most 256 entries). */
   requested: ReadonlyMap<number, AnyOption> = NO_ENTRIES;
   current: Exchange | null = null;
-  /** Identifiers are one octet, so at most 256 entries. */
+  /** The exchanges of the last MAX_EXCHANGES_REMEMBERED identifiers, in the order they were last requested. */
   private byIdentifier: ReadonlyMap<number, Exchange> = NO_ENTRIES;
+  /** Identifiers forgotten to stay within MAX_EXCHANGES_REMEMBERED, until a request uses one again (at most 256). */
+  private forgottenIdentifiers: Set<number> | null = null;
+  /** Identifiers forgotten, and answers that came for them afterwards (counted in unmatchedAnswers too). */
+  forgotten = 0;
+  answersToForgotten = 0;
   acked: Exchange | null = null;
   /** Keyed by option type: one octet, at most 256 entries. */
   naks: ReadonlyMap<number, Tally> = NO_ENTRIES;
@@ -484,7 +509,7 @@ class Direction {
       current.options = packet.options;
       current.last = originOf(origin);
       current.lastSeq = seq;
-      (this.byIdentifier = writable(this.byIdentifier)).set(packet.identifier, current);
+      this.remember(packet.identifier, current);
       return;
     }
     if (current !== null && current.answer === null) this.supersededUnanswered++;
@@ -501,7 +526,20 @@ class Direction {
       answerFrame: null,
       answerOptions: [],
     };
-    (this.byIdentifier = writable(this.byIdentifier)).set(packet.identifier, this.current);
+    this.remember(packet.identifier, this.current);
+  }
+
+  /** Files the exchange under the identifier, last; forgets the identifier requested longest ago beyond the bound. */
+  private remember(identifier: number, exchange: Exchange): void {
+    const byIdentifier = (this.byIdentifier = writable(this.byIdentifier));
+    byIdentifier.delete(identifier);
+    byIdentifier.set(identifier, exchange);
+    this.forgottenIdentifiers?.delete(identifier);
+    if (byIdentifier.size <= MAX_EXCHANGES_REMEMBERED) return;
+    const oldest: number = byIdentifier.keys().next().value!;
+    byIdentifier.delete(oldest);
+    this.forgotten++;
+    (this.forgottenIdentifiers ??= new Set<number>()).add(oldest);
   }
 
   /** The peer's Ack/Nak/Reject/Terminate-Ack of the request with this identifier; null when none matches. */
@@ -509,6 +547,7 @@ class Direction {
     const exchange = this.byIdentifier.get(identifier);
     if (exchange === undefined) {
       this.unmatchedAnswers++;
+      if (this.forgottenIdentifiers?.has(identifier)) this.answersToForgotten++;
       return null;
     }
     this.requestsSinceAnswer = 0;
@@ -932,6 +971,8 @@ export class PppNegotiation {
   private otherProtocolFramesOmitted = 0;
   private readonly malformedPackets: MalformedPacket[] = [];
   private malformedCount = 0;
+  private optionsOmitted = 0;
+  private packetsWithOptionsOmitted = 0;
   /** Frames of the link so far: orders events across protocols. */
   private seq = 0;
   /** Sequence number of each side's latest frame (0: none). */
@@ -982,6 +1023,10 @@ export class PppNegotiation {
         break;
     }
     if (negotiation === undefined) return;
+    if (packet.optionsOmitted > 0) {
+      this.optionsOmitted += packet.optionsOmitted;
+      this.packetsWithOptionsOmitted++;
+    }
     const available = Math.min(packet.length, length) - CONTROL_HEADER_LENGTH;
     const optionsHex =
       packet.code === ControlCode.ConfigureRequest
@@ -999,20 +1044,36 @@ export class PppNegotiation {
       authOfServer: this.auth[CLIENT].summary(lcp.authRequested.client?.acked ?? null),
       ccp: this.ccpSummary(),
       ipcp: this.ipcpSummary(),
-      ipv6cp: {
-        ...this.ipv6cp.summary(this.lastSeq),
+      ipv6cp: Object.assign(this.ipv6cp.summary(this.lastSeq), {
         client: this.ackedValue(this.ipv6cp, CLIENT, (o) => o.interfaceIdentifier),
         server: this.ackedValue(this.ipv6cp, SERVER, (o) => o.interfaceIdentifier),
-      },
+      }),
       data: { client: this.data[CLIENT].summary(), server: this.data[SERVER].summary() },
-      otherProtocols: [...this.otherProtocols.values()].map((p) => ({ ...p })),
+      otherProtocols: [...this.otherProtocols.values()].map((p) => Object.assign({}, p)),
       otherProtocolFramesOmitted: this.otherProtocolFramesOmitted,
       malformed: {
         count: this.malformedCount,
         packets: [...this.malformedPackets],
         truncated: this.malformedCount > this.malformedPackets.length,
       },
+      limits: this.limitsReached(),
     };
+  }
+
+  private limitsReached(): PppLimitsReached {
+    const limits: PppLimitsReached = {
+      exchangesForgotten: 0,
+      answersToForgotten: 0,
+      optionsOmitted: this.optionsOmitted,
+      packetsWithOptionsOmitted: this.packetsWithOptionsOmitted,
+    };
+    for (const negotiation of this.negotiations.values()) {
+      for (const direction of negotiation.directions) {
+        limits.exchangesForgotten += direction.forgotten;
+        limits.answersToForgotten += direction.answersToForgotten;
+      }
+    }
+    return limits;
   }
 
   private countOtherProtocol(side: number, protocol: number, origin: FrameOrigin): void {
@@ -1159,8 +1220,7 @@ export class PppNegotiation {
     });
     const clientMagic = client.requested.get(LcpOptionType.MagicNumber)?.magicNumber ?? null;
     const serverMagic = server.requested.get(LcpOptionType.MagicNumber)?.magicNumber ?? null;
-    return {
-      ...this.lcp.summary(this.lastSeq, refusal),
+    return Object.assign(this.lcp.summary(this.lastSeq, refusal), {
       authRequested,
       mru: {
         client: ackedOption(client, LcpOptionType.MaximumReceiveUnit)?.mru ?? null,
@@ -1179,7 +1239,7 @@ export class PppNegotiation {
       protocolRejects: [...this.protocolRejects],
       protocolRejectsOmitted: this.protocolRejectsOmitted,
       identification: [...this.identification],
-    };
+    });
   }
 
   // -- Authentication ----------------------------------------------------------------------
@@ -1270,15 +1330,14 @@ export class PppNegotiation {
         firstRequested: findOption(direction.firstOptions, IpcpOptionType.IpAddress)?.address ?? null,
       });
     }
-    return {
-      ...base,
+    return Object.assign(base, {
       client: addresses[CLIENT],
       server: addresses[SERVER],
       assigned,
       dns: this.serverAddresses([IpcpOptionType.PrimaryDns, IpcpOptionType.SecondaryDns]),
       nbns: this.serverAddresses([IpcpOptionType.PrimaryNbns, IpcpOptionType.SecondaryNbns]),
       addressRejected: { client: addressRejected[CLIENT], server: addressRejected[SERVER] },
-    };
+    });
   }
 
   /** RFC 1877 name-server addresses of these option types: from Acked requests, else from Nak suggestions. */
@@ -1313,8 +1372,7 @@ export class PppNegotiation {
     const client = mppeOf(CLIENT);
     const server = mppeOf(SERVER);
     const encryption = MppeBit.Encryption40 | MppeBit.Encryption56 | MppeBit.Encryption128;
-    return {
-      ...this.ccp.summary(this.lastSeq),
+    return Object.assign(this.ccp.summary(this.lastSeq), {
       mppe: {
         client,
         server,
@@ -1328,6 +1386,6 @@ export class PppNegotiation {
           (client.requested.bits & server.requested.bits & encryption) === 0,
       },
       resetRequests: this.ccp.resetRequests,
-    };
+    });
   }
 }

@@ -14,7 +14,7 @@ import { PppProtocol } from "../decode/ppp/protocols.js";
 import { TcpFlag } from "../decode/tcp.js";
 import { TcpDirectionStream, type StreamEvents } from "../reassembly/tcp-stream.js";
 import { CallIndex } from "./call-index.js";
-import { ControlConnection, pushBounded, type Side } from "./control.js";
+import { ControlConnection, type Side } from "./control.js";
 import { GreDirection } from "./gre-flow.js";
 import { type LinkKind, PppLink, PppoeEnds } from "./ppp-links.js";
 
@@ -36,6 +36,7 @@ export const CLOSE_GRACE_SECONDS = 10;
 const MAX_NESTED_DEPTH = 2;
 
 const { SYN: TCP_SYN, ACK: TCP_ACK, FIN: TCP_FIN, RST: TCP_RST } = TcpFlag;
+const EMPTY = new Uint8Array(0);
 
 /** GRE with a call ID that no control connection set up. */
 export interface OrphanFlow {
@@ -50,8 +51,11 @@ export interface OrphanFlow {
 interface TrackedConnection {
   key: string;
   connection: ControlConnection;
-  toServer: TcpDirectionStream;
-  toClient: TcpDirectionStream;
+  /** Made with the first segment of that direction that carries data, a FIN or a reset: most connections of a SYN flood never need one. */
+  toServer: TcpDirectionStream | null;
+  toClient: TcpDirectionStream | null;
+  /** Sequence number of the server's SYN-ACK, -1 before one: the stream made later starts from it. */
+  serverIsn: number;
   /** Capture second the connection closed, -1 while open. */
   closedAtSec: number;
 }
@@ -148,8 +152,8 @@ export class SessionTracker {
       if (other !== undefined && other.connection.answeringAddresses.includes(server)) {
         const origin = originOf(frame);
         other.connection.last = origin;
-        if (p.tcpFlags & TCP_FIN) pushBounded(other.connection.fins, { origin, from: "client", address: src });
-        if (p.tcpFlags & TCP_RST) pushBounded(other.connection.resets, { origin, from: "client", address: src });
+        if (p.tcpFlags & TCP_FIN) other.connection.tcpEvent(other.connection.fins, { origin, from: "client", address: src });
+        if (p.tcpFlags & TCP_RST) other.connection.tcpEvent(other.connection.resets, { origin, from: "client", address: src });
         return;
       }
     }
@@ -173,15 +177,17 @@ export class SessionTracker {
     const from: Side = fromServer ? "server" : "client";
     if (fromServer) connection.noteAnswer(src);
     if (isSyn && !fromServer) {
-      pushBounded(connection.syns, origin);
+      connection.tcpEvent(connection.syns, origin);
       connection.clientIsn = p.tcpSeq;
     } else if (p.tcpFlags & TCP_SYN && fromServer) {
-      pushBounded(connection.synAcks, { origin, from, address: src });
+      tracked.serverIsn = p.tcpSeq;
+      connection.tcpEvent(connection.synAcks, { origin, from, address: src });
     }
-    if (p.tcpFlags & TCP_FIN) pushBounded(connection.fins, { origin, from, address: src });
-    if (p.tcpFlags & TCP_RST) pushBounded(connection.resets, { origin, from, address: src });
-    const stream = fromServer ? tracked.toClient : tracked.toServer;
-    stream.segment(p.tcpSeq, p.tcpFlags, p.buf, p.payloadOffset, p.payloadLength, origin);
+    if (p.tcpFlags & TCP_FIN) connection.tcpEvent(connection.fins, { origin, from, address: src });
+    if (p.tcpFlags & TCP_RST) connection.tcpEvent(connection.resets, { origin, from, address: src });
+    if (p.payloadLength > 0 || p.tcpFlags & (TCP_FIN | TCP_RST)) {
+      this.streamOf(tracked, from).segment(p.tcpSeq, p.tcpFlags, p.buf, p.payloadOffset, p.payloadLength, origin);
+    }
     if (tracked.closedAtSec < 0 && p.tcpFlags & (TCP_FIN | TCP_RST) && connection.closed) {
       tracked.closedAtSec = frame.tsSec;
       this.closing.push(tracked);
@@ -212,14 +218,28 @@ export class SessionTracker {
     const tracked: TrackedConnection = {
       key,
       connection,
-      toServer: new TcpDirectionStream(this.streamEvents(connection, "client")),
-      toClient: new TcpDirectionStream(this.streamEvents(connection, "server")),
+      toServer: null,
+      toClient: null,
+      serverIsn: -1,
       closedAtSec: -1,
     };
     this.active.set(key, tracked);
     const end = `${client}|${clientPort}|${serverPort}`;
     if (byClient || !this.byClientEnd.has(end)) this.byClientEnd.set(end, tracked);
     return tracked;
+  }
+
+  /** The byte stream `from` sends, made on first use and told the SYN it began with, if one was seen. */
+  private streamOf(tracked: TrackedConnection, from: Side): TcpDirectionStream {
+    const existing = from === "client" ? tracked.toServer : tracked.toClient;
+    if (existing !== null) return existing;
+    const connection = tracked.connection;
+    const stream = new TcpDirectionStream(this.streamEvents(connection, from));
+    const isn = from === "client" ? connection.clientIsn : tracked.serverIsn;
+    if (isn >= 0) stream.segment(isn, TCP_SYN, EMPTY, 0, 0, connection.first);
+    if (from === "client") tracked.toServer = stream;
+    else tracked.toClient = stream;
+    return stream;
   }
 
   private streamEvents(connection: ControlConnection, from: Side): StreamEvents {
@@ -229,9 +249,7 @@ export class SessionTracker {
         this.indexCalls(connection);
       },
       malformed: (reason, origin) => connection.malformedMessage(reason, origin),
-      gap: (bytes) => {
-        connection.gapBytes += bytes;
-      },
+      gap: (bytes, _origin, early) => connection.streamGap(bytes, early),
     };
   }
 
@@ -259,8 +277,8 @@ export class SessionTracker {
   }
 
   private finishConnection(tracked: TrackedConnection): void {
-    tracked.toServer.finish();
-    tracked.toClient.finish();
+    tracked.toServer?.finish();
+    tracked.toClient?.finish();
     tracked.connection.finish();
     if (this.done.length < MAX_SESSIONS_REPORTED) this.done.push(tracked.connection);
     else this.limits.sessionsDropped++;

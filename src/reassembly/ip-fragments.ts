@@ -5,9 +5,9 @@
  * either header beyond "keep the first fragment's header and set its protocol byte".
  *
  * Memory is bounded: a limited number of datagrams in progress, of fragments per
- * datagram and of bytes held overall; when a limit is reached the oldest datagram goes
- * (counted in `evicted`), and datagrams not completed within FRAGMENT_TIMEOUT_SECONDS
- * of capture time go too (counted in `timedOut`), so the report can say so.
+ * datagram and of bytes held overall; when a limit is reached the oldest datagram goes,
+ * and datagrams not completed within FRAGMENT_TIMEOUT_SECONDS of capture time go too.
+ * `drops` counts each, by the limit that dropped it, so the report can say so.
  */
 import { DecodeError, PacketKind, type Packet } from "../decode/packet.js";
 
@@ -31,7 +31,7 @@ export const FragmentStatus = {
   Conflict: 2,
   /** The fragment reaches beyond MAX_DATAGRAM_BYTES, which no length field can describe: datagram dropped. */
   TooLarge: 3,
-  /** More than MAX_FRAGMENTS_PER_DATAGRAM fragments: datagram dropped and counted as evicted. */
+  /** More than MAX_FRAGMENTS_PER_DATAGRAM fragments: datagram dropped and counted in drops.tooManyFragments. */
   TooManyFragments: 4,
 } as const;
 export type FragmentStatus = (typeof FragmentStatus)[keyof typeof FragmentStatus];
@@ -58,6 +58,18 @@ export interface FragmentInput {
   payloadLength: number;
 }
 
+/** Datagrams dropped before they were complete, by the limit that dropped them. */
+export interface FragmentDrops {
+  /** Pushed out, oldest first, by a new datagram beyond MAX_DATAGRAMS_IN_PROGRESS. */
+  tooManyDatagrams: number;
+  /** Pushed out, oldest first, to keep the bytes held within MAX_HELD_BYTES. */
+  tooManyBytes: number;
+  /** Given more than MAX_FRAGMENTS_PER_DATAGRAM fragments. */
+  tooManyFragments: number;
+  /** Not complete FRAGMENT_TIMEOUT_SECONDS after their first fragment. */
+  timedOut: number;
+}
+
 interface Piece {
   offset: number;
   bytes: Uint8Array;
@@ -74,10 +86,7 @@ interface DatagramInProgress {
 }
 
 export class IpFragmentReassembler {
-  /** Datagrams dropped because a limit was reached (count, fragments per datagram, bytes held). */
-  evicted = 0;
-  /** Datagrams dropped because they did not complete within FRAGMENT_TIMEOUT_SECONDS. */
-  timedOut = 0;
+  readonly drops: FragmentDrops = { tooManyDatagrams: 0, tooManyBytes: 0, tooManyFragments: 0, timedOut: 0 };
   /** After add() returned Complete: the whole datagram, first fragment's header then the payload. */
   datagram: Uint8Array = new Uint8Array(0);
 
@@ -104,7 +113,7 @@ export class IpFragmentReassembler {
 
     let d = this.inProgress.get(f.key);
     if (d === undefined) {
-      if (this.inProgress.size >= MAX_DATAGRAMS_IN_PROGRESS) this.evictOldest(f.key);
+      if (this.inProgress.size >= MAX_DATAGRAMS_IN_PROGRESS && this.evictOldest(f.key)) this.drops.tooManyDatagrams++;
       d = { firstTsSec: f.tsSec, pieces: [], header: null, payloadLength: -1, heldBytes: 0 };
       this.inProgress.set(f.key, d);
     }
@@ -124,7 +133,7 @@ export class IpFragmentReassembler {
     if (!isDuplicate(d, f)) {
       if (d.pieces.length >= MAX_FRAGMENTS_PER_DATAGRAM) {
         this.drop(f.key);
-        this.evicted++;
+        this.drops.tooManyFragments++;
         return FragmentStatus.TooManyFragments;
       }
       this.makeRoom(f.payloadLength, f.key);
@@ -173,7 +182,7 @@ export class IpFragmentReassembler {
     for (const [key, d] of this.inProgress) {
       if (nowSec - d.firstTsSec <= FRAGMENT_TIMEOUT_SECONDS) break;
       this.drop(key);
-      this.timedOut++;
+      this.drops.timedOut++;
     }
   }
 
@@ -181,14 +190,15 @@ export class IpFragmentReassembler {
   private makeRoom(bytes: number, keep: string): void {
     while (this.heldBytes + bytes > MAX_HELD_BYTES) {
       if (!this.evictOldest(keep)) return;
+      this.drops.tooManyBytes++;
     }
   }
 
+  /** Drops the datagram in progress longest, other than `keep`; false when there is none. */
   private evictOldest(keep: string): boolean {
     for (const key of this.inProgress.keys()) {
       if (key === keep) continue;
       this.drop(key);
-      this.evicted++;
       return true;
     }
     return false;
@@ -217,7 +227,7 @@ export function kindOfUnfinishedFragment(status: FragmentStatus, p: Packet, laye
     case FragmentStatus.TooLarge:
       return p.fail(DecodeError.BadHeader, layer);
     default:
-      // Dropped by our own limit, not by anything wrong in the frame; `evicted` counts it.
+      // Dropped by our own limit, not by anything wrong in the frame; `drops` counts it.
       return PacketKind.Other;
   }
 }

@@ -82,8 +82,12 @@ export interface StreamEvents {
   message(message: PptpMessage, origin: SegmentOrigin, firstOrigin: SegmentOrigin): void;
   /** A message that fails validation (bad magic, bad length, unknown type), cut short, or data after the FIN. */
   malformed(reason: string, origin: SegmentOrigin): void;
-  /** Bytes never seen (a capture gap / lost segment): `bytes` missing before `origin`. */
-  gap(bytes: number, origin: SegmentOrigin): void;
+  /**
+   * Bytes never seen (a capture gap / lost segment): `bytes` missing before `origin`.
+   * `early`: the hole was given up while it could still fill, because holding one more
+   * segment would have passed maxBufferedBytes or maxHeldSegments (else: at the end).
+   */
+  gap(bytes: number, origin: SegmentOrigin, early: boolean): void;
 }
 
 export interface StreamStats {
@@ -133,6 +137,9 @@ interface HeldSegment {
   origin: SegmentOrigin;
 }
 
+/** `partial` until a stream first keeps bytes: most streams (a SYN flood, a message per segment) never do. */
+const NO_BYTES = new Uint8Array(0);
+
 /** Stands in for "no segment" before the first one; never handed out with bytes. */
 const NO_ORIGIN: SegmentOrigin = Object.freeze({ fileIndex: -1, frameNo: 0, tsSec: 0, tsNsec: 0 });
 
@@ -165,7 +172,7 @@ export class TcpDirectionStream {
    * The start of a message that continues in the next segment (at most its length), or,
    * while resyncing, the last bytes of the data that may begin one.
    */
-  private readonly partial = new Uint8Array(PPTP_MAX_MESSAGE_LENGTH);
+  private partial = NO_BYTES;
   private partialLength = 0;
   /** The segment that held partial[0]. */
   private partialOrigin = NO_ORIGIN;
@@ -209,7 +216,7 @@ export class TcpDirectionStream {
   finish(lastOrigin?: SegmentOrigin): void {
     if (this.state === StreamState.Ended) return;
     while (this.state === StreamState.Open && this.held.length > 0) {
-      this.skipTo(this.held[0].seq, this.held[0].origin);
+      this.skipTo(this.held[0].seq, this.held[0].origin, false);
       this.releaseHeld();
     }
     if (this.state === StreamState.Open) this.endOfData(lastOrigin);
@@ -333,11 +340,11 @@ export class TcpDirectionStream {
       this.stats.droppedForLimit++;
       if (this.held.length === 0 || seqDistance(seq, this.held[0].seq) < 0) {
         // Nothing held comes before this segment: give up the hole right before it.
-        this.skipTo(seq, origin);
+        this.skipTo(seq, origin, true);
         this.place(buf, offset, length, seq, fin, origin);
         return;
       }
-      this.skipTo(this.held[0].seq, this.held[0].origin);
+      this.skipTo(this.held[0].seq, this.held[0].origin, true);
       this.releaseHeld();
       if (this.state !== StreamState.Open || seqDistance(seq, this.nextSeq) <= 0) {
         this.place(buf, offset, length, seq, fin, origin);
@@ -359,13 +366,13 @@ export class TcpDirectionStream {
     this.stats.outOfOrder++;
   }
 
-  /** Gives up the hole before `seq`: reports it and resyncs on the data after it. */
-  private skipTo(seq: number, origin: SegmentOrigin): void {
+  /** Gives up the hole before `seq` (`early`: for a limit): reports it and resyncs on the data after it. */
+  private skipTo(seq: number, origin: SegmentOrigin, early: boolean): void {
     const bytes = seqDistance(seq, this.nextSeq);
     this.dropPartial();
     this.endResync("before a gap");
     this.stats.gapBytes += bytes;
-    this.events.gap(bytes, origin);
+    this.events.gap(bytes, origin, early);
     this.nextSeq = seq;
     this.startResync("", origin);
   }
@@ -498,6 +505,7 @@ export class TcpDirectionStream {
   }
 
   private append(buf: Uint8Array, from: number, end: number): number {
+    if (this.partial === NO_BYTES) this.partial = new Uint8Array(PPTP_MAX_MESSAGE_LENGTH);
     const partial = this.partial;
     let length = this.partialLength;
     for (let i = from; i < end; i++) partial[length++] = buf[i];

@@ -12,8 +12,10 @@ import { sourceAddress } from "../../src/decode/address.js";
 import { Decoder } from "../../src/decode/decoder.js";
 import { PacketKind } from "../../src/decode/packet.js";
 import { ChapAlgorithm, PppProtocol } from "../../src/decode/ppp/protocols.js";
+import { MAX_OPTIONS } from "../../src/decode/ppp/control-packet.js";
 import {
   MAX_CONFIGURE,
+  MAX_EXCHANGES_REMEMBERED,
   MAX_FRAMES_LISTED,
   MAX_PROTOCOLS_LISTED,
   NAK_LOOP_THRESHOLD,
@@ -820,6 +822,55 @@ describe("bounded tables and copied views", () => {
     expect(s.data.client.otherFrames).toBe(2);
     expect(s.otherProtocols).toHaveLength(MAX_PROTOCOLS_LISTED);
     expect(s.otherProtocolFramesOmitted).toBe(3);
+  });
+
+  /** `count` IPCP Configure-Requests from the client, identifiers 1..count, each asking for another address. */
+  const ipcpRequests = (count: number): [PppSide, number, Buffer][] =>
+    Array.from({ length: count }, (_, i) => ["client", IPCP, configurePacket(REQ, i + 1, [ipcpOption.ipAddress(`10.0.0.${i + 1}`)])]);
+
+  it(`remembers the exchanges of the last ${MAX_EXCHANGES_REMEMBERED} identifiers per side: an answer to an older one is unmatched`, () => {
+    expect(MAX_EXCHANGES_REMEMBERED).toBe(16);
+    // 18 requests: identifiers 1 and 2 are forgotten, 3..18 remembered
+    const packets = ipcpRequests(18);
+    packets.push(["server", IPCP, configurePacket(NAK, 3, [ipcpOption.ipAddress("10.9.9.9")])]);
+    packets.push(["server", IPCP, configurePacket(ACK, 2, [ipcpOption.ipAddress("10.0.0.2")])]);
+    const s = link(packets).summary();
+    // the Nak of 3 found its request; the Ack of 2 did not, so nothing was Acked
+    expect(s.ipcp.directions.client).toMatchObject({ requests: 18, unmatchedAnswers: 1, acked: null });
+    expect(s.ipcp.directions.client.naks).toMatchObject([{ name: "IP-Address", count: 1, last: "10.9.9.9", lastFrame: at(19) }]);
+    expect(s.ipcp.state).not.toBe("opened");
+    expect(s.limits).toEqual({ exchangesForgotten: 2, answersToForgotten: 1, optionsOmitted: 0, packetsWithOptionsOmitted: 0 });
+  });
+
+  it("a forgotten identifier used again by a new request is remembered again", () => {
+    // 17 requests forget identifier 1; a new request under identifier 1 is Acked
+    const packets = ipcpRequests(17);
+    packets.push(["client", IPCP, configurePacket(REQ, 1, [ipcpOption.ipAddress("10.0.1.1")])]);
+    packets.push(["server", IPCP, configurePacket(ACK, 1, [ipcpOption.ipAddress("10.0.1.1")])]);
+    const s = link(packets).summary();
+    expect(s.ipcp.directions.client).toMatchObject({ unmatchedAnswers: 0, acked: { request: at(18), ack: at(19) } });
+    // the re-used identifier pushed out identifier 2
+    expect(s.limits).toMatchObject({ exchangesForgotten: 2, answersToForgotten: 0 });
+  });
+
+  it("a re-send under a new identifier takes a place of its own, as each identifier can be answered", () => {
+    // the same options three times (a retransmission, RFC 1661 §4.6) under 3 identifiers, then 14 new requests
+    const same = configurePacket(REQ, 1, [ipcpOption.ipAddress("10.0.0.1")]);
+    const packets: [PppSide, number, Buffer][] = [1, 2, 3].map((id) => ["client", IPCP, Buffer.from([...same.subarray(0, 1), id, ...same.subarray(2)])]);
+    for (let id = 4; id <= 17; id++) packets.push(["client", IPCP, configurePacket(REQ, id, [ipcpOption.ipAddress(`10.0.0.${id}`)])]);
+    const s = link(packets).summary();
+    expect(s.ipcp.directions.client).toMatchObject({ requests: 17, retransmissions: 2 });
+    expect(s.limits.exchangesForgotten).toBe(1);
+  });
+
+  it(`options beyond MAX_OPTIONS (${MAX_OPTIONS}) in a packet are counted in limits, not decoded`, () => {
+    const options = Array.from({ length: MAX_OPTIONS + 5 }, (_, i) => lcpOption.magicNumber(i + 1));
+    const s = link([
+      ["client", LCP, configurePacket(REQ, 1, options)],
+      ["client", LCP, configurePacket(REQ, 2, options.slice(0, 3))],
+    ]).summary();
+    expect(s.limits).toEqual({ exchangesForgotten: 0, answersToForgotten: 0, optionsOmitted: 5, packetsWithOptionsOmitted: 1 });
+    expect(s.malformed.packets).toEqual([{ frame: at(1), from: "client", protocol: "LCP", reason: `more than ${MAX_OPTIONS} options` }]);
   });
 
   it("what is kept is copied: overwriting the frame buffer afterwards changes nothing", () => {

@@ -12,6 +12,7 @@ import { LinkType } from "../../src/decode/linktypes.js";
 import { PptpMessageType as Msg } from "../../src/decode/pptp.js";
 import { ControlCode as Code } from "../../src/decode/ppp/control-packet.js";
 import { PppProtocol } from "../../src/decode/ppp/protocols.js";
+import { MAX_CALLS_PER_CALL_ID } from "../../src/model/call-index.js";
 import { CLOSE_GRACE_SECONDS, MAX_CONNECTIONS, MAX_LINKS, MAX_ORPHAN_FLOWS, MAX_SESSIONS_REPORTED, SessionTracker } from "../../src/model/tracker.js";
 import type { Session } from "../../src/report/schema.js";
 import { ethernet } from "../../src/synth/ethernet.js";
@@ -658,5 +659,31 @@ describe("limits", () => {
     expect(model.links).toHaveLength(MAX_LINKS);
     expect(model.links.map((l) => l.sessionId)).toEqual(Array.from({ length: MAX_LINKS }, (_, i) => i + 1));
     expect(tracker.limits.linksDropped).toBe(4);
+  });
+
+  it(`finds ${MAX_CALLS_PER_CALL_ID} clients' calls by one call ID; one more pushes out the oldest until its connection speaks again`, async () => {
+    const records: SynthRecord[] = [];
+    const conversations = Array.from({ length: MAX_CALLS_PER_CALL_ID + 1 }, (_, i) => {
+      const conv = conversation(records, { client: `10.2.0.${i + 1}`, clientCallId: 7, serverCallId: 100 + i, framing: "raw", startSec: START_SEC + i });
+      establishCall(conv, 7, 100 + i);
+      return conv;
+    });
+    const [first, second] = conversations;
+    // after every call was set up
+    first.wait(100);
+    second.wait(100);
+    first.greFrame("server", dataFrame(40)); // pushed out: not found
+    first.control("client", { type: Msg.EchoRequest, identifier: 1 }); // filed again, pushing out the second client's call
+    first.greFrame("server", dataFrame(40));
+    second.greFrame("server", dataFrame(40));
+    const { model } = await folder.track(mergeByTime(records), LinkType.RAW);
+    const calls = model.connections.map((c) => c.calls[0]);
+    expect(calls.map((c) => c.indexEvictions)).toEqual([1, 1, ...Array(MAX_CALLS_PER_CALL_ID - 1).fill(0)]);
+    expect(calls[0].toClient.packets).toBe(1);
+    expect(calls[1].toClient.packets).toBe(0);
+    expect(model.orphans.map((o) => [o.to, o.callId, o.flow.packets])).toEqual([
+      ["10.2.0.1", 7, 1],
+      ["10.2.0.2", 7, 1],
+    ]);
   });
 });

@@ -146,7 +146,7 @@ describe("IPv4 fragments through the decoder", () => {
       [SECOND, 1000 + FRAGMENT_TIMEOUT_SECONDS + 1],
     ]);
     expect(late.kinds).toEqual([PacketKind.FragmentHeld, PacketKind.FragmentHeld]);
-    expect(late.decoder.fragments.timedOut).toBe(1);
+    expect(late.decoder.fragments.drops).toEqual({ tooManyDatagrams: 0, tooManyBytes: 0, tooManyFragments: 0, timedOut: 1 });
   });
 
   it("a fragment reaching past 65535 bytes is an impossible header", () => {
@@ -181,11 +181,11 @@ describe("IpFragmentReassembler limits", () => {
     for (let i = 0; i <= MAX_DATAGRAMS_IN_PROGRESS; i++) {
       expect(r.add(input(`d${i}`, 0, 0, true, Buffer.alloc(8, 1)))).toBe(FragmentStatus.Held);
     }
-    expect(r.evicted).toBe(1);
+    expect(r.drops.tooManyDatagrams).toBe(1);
     expect(r.datagramsInProgress).toBe(MAX_DATAGRAMS_IN_PROGRESS);
     // d0 lost its first fragment: its last one starts over (and evicts d1, now the oldest).
     expect(r.add(input("d0", 0, 8, false, Buffer.alloc(8, 2)))).toBe(FragmentStatus.Held);
-    expect(r.evicted).toBe(2);
+    expect(r.drops).toEqual({ tooManyDatagrams: 2, tooManyBytes: 0, tooManyFragments: 0, timedOut: 0 });
     // The newest still completes: 20 header + 16 payload bytes, protocol byte set.
     expect(r.add(input(`d${MAX_DATAGRAMS_IN_PROGRESS}`, 0, 8, false, Buffer.alloc(8, 2)))).toBe(FragmentStatus.Complete);
     expect(r.datagram.length).toBe(36);
@@ -200,7 +200,7 @@ describe("IpFragmentReassembler limits", () => {
     // Each holds 65020 bytes (header 20 + 65000): 258 of them fit in 16 MiB (258 * 65020 = 16775160).
     expect(r.bytesHeld).toBeLessThanOrEqual(MAX_HELD_BYTES);
     expect(r.datagramsInProgress).toBe(258);
-    expect(r.evicted).toBe(300 - 258);
+    expect(r.drops).toEqual({ tooManyDatagrams: 0, tooManyBytes: 300 - 258, tooManyFragments: 0, timedOut: 0 });
     expect(r.add(input("d299", 0, 65000, false, Buffer.alloc(8)))).toBe(FragmentStatus.Complete);
   });
 
@@ -210,7 +210,7 @@ describe("IpFragmentReassembler limits", () => {
       expect(r.add(input("many", 0, 8 * (i + 1), true, Buffer.alloc(8)))).toBe(FragmentStatus.Held);
     }
     expect(r.add(input("many", 0, 8 * (MAX_FRAGMENTS_PER_DATAGRAM + 1), true, Buffer.alloc(8)))).toBe(FragmentStatus.TooManyFragments);
-    expect(r.evicted).toBe(1);
+    expect(r.drops).toEqual({ tooManyDatagrams: 0, tooManyBytes: 0, tooManyFragments: 1, timedOut: 0 });
     expect(r.datagramsInProgress).toBe(0);
     expect(r.bytesHeld).toBe(0);
   });
@@ -232,7 +232,7 @@ describe("IpFragmentReassembler limits", () => {
     r.add(input("new", 125, 0, true, Buffer.alloc(8)));
     // At 131 "old" is 31 s old and goes; "new" (6 s) stays.
     r.add(input("other", 131, 0, true, Buffer.alloc(8)));
-    expect(r.timedOut).toBe(1);
+    expect(r.drops.timedOut).toBe(1);
     expect(r.datagramsInProgress).toBe(2);
     expect(r.add(input("new", 131, 8, false, Buffer.alloc(8)))).toBe(FragmentStatus.Complete);
   });

@@ -77,6 +77,8 @@ function idOf(message: PptpMessage): number | undefined {
 class Harness {
   readonly events: Recorded[] = [];
   readonly messages: PptpMessage[] = [];
+  /** Frames of the gaps given up early, for a limit. */
+  readonly earlyGaps: number[] = [];
   readonly stream: TcpDirectionStream;
 
   constructor(limits?: Partial<StreamLimits>) {
@@ -88,7 +90,10 @@ class Harness {
           this.events.push({ message: message.type, id: idOf(message), ...frames });
         },
         malformed: (reason, origin) => this.events.push({ malformed: reason, frame: origin.frameNo }),
-        gap: (bytes, origin) => this.events.push({ gap: bytes, frame: origin.frameNo }),
+        gap: (bytes, origin, early) => {
+          this.events.push({ gap: bytes, frame: origin.frameNo });
+          if (early) this.earlyGaps.push(origin.frameNo);
+        },
       },
       limits,
     );
@@ -257,6 +262,8 @@ describe("TcpDirectionStream gaps and resync", () => {
       { message: 5, id: 2, frame: 3, first: 3 },
       { message: 15, id: 3, frame: 4, first: 4 },
     ]);
+    // given up at the end, not early: no limit was reached
+    expect(h.earlyGaps).toEqual([]);
     // The 118 bytes after the gap belong to the lost message: skipped, not malformed.
     expect(h.stream.stats).toMatchObject({
       gapBytes: 50,
@@ -425,6 +432,12 @@ describe("TcpDirectionStream limits", () => {
       { message: 15, id: 3, frame: 4, first: 4 },
     ]);
     expect(h.stream.stats).toMatchObject({ droppedForLimit: 1, gapBytes: 16, bufferedBytes: 0, peakBufferedBytes: 48 });
+    // given up early, while bytes 0..15 could still have come: the session model reports that
+    expect(h.earlyGaps).toEqual([2]);
+    // they come now, too late: a retransmission of what the stream already skipped
+    h.feed(5, DATA, ACK | PSH, sli("0000").subarray(0, 16));
+    expect(h.stream.stats.retransmitted).toBe(1);
+    expect(h.events).toHaveLength(4);
   });
 
   it("gives up a hole when maxHeldSegments would be passed", () => {
@@ -439,6 +452,7 @@ describe("TcpDirectionStream limits", () => {
       "15/3",
     ]);
     expect(h.stream.stats.droppedForLimit).toBe(1);
+    expect(h.earlyGaps).toEqual([2]);
   });
 
   it("skips straight to a segment larger than the limit", () => {

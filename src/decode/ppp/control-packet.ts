@@ -15,8 +15,12 @@ import { pppProtocolName, unknownName } from "./protocols.js";
 export const CONTROL_HEADER_LENGTH = 4;
 /** Type and Length octets of a configuration option. */
 export const OPTION_HEADER_LENGTH = 2;
-/** Most options decoded from one packet; the list is keyed by untrusted data. */
-export const MAX_OPTIONS = 256;
+/**
+ * Most options decoded from one packet: the list is untrusted data, and the negotiation
+ * model keeps the options of several packets per session. LCP defines about 30 option
+ * types and real requests carry fewer than 10; the rest are counted in optionsOmitted.
+ */
+export const MAX_OPTIONS = 32;
 /** Magic-Number field of Echo, Discard, Identification and Time-Remaining (RFC 1661 §5.8). */
 const MAGIC_NUMBER_LENGTH = 4;
 /** Rejected-Protocol field of Protocol-Reject (RFC 1661 §5.7). */
@@ -159,8 +163,10 @@ export interface ControlPacket<N extends string, O extends ConfigOption> {
   identifier: number;
   /** The Length field, -1 when missing. */
   length: number;
-  /** Configure-Request/Ack/Nak/Reject: the options, in packet order. */
+  /** Configure-Request/Ack/Nak/Reject: the options, in packet order (at most MAX_OPTIONS). */
   options: O[];
+  /** Options after the first MAX_OPTIONS: counted, not decoded (the packet is also malformed). */
+  optionsOmitted: number;
   /** Terminate-Request/Ack data, Identification and Time-Remaining message, as latin1 text. */
   text: string | null;
   /** Echo-Request/Reply, Discard-Request, Identification, Time-Remaining. */
@@ -182,22 +188,26 @@ export interface ControlPacket<N extends string, O extends ConfigOption> {
 }
 
 /**
- * Walks the option list in `buf[offset .. offset + length)`, appending to `out`.
- * Returns the first problem (an option value that breaks its spec, or a list that cannot
- * be walked any further), or null.
+ * Walks the option list in `buf[offset .. offset + length)`, appending to the packet's
+ * options (and counting those beyond MAX_OPTIONS). Returns the first problem (an option
+ * value that breaks its spec, or a list that cannot be walked any further), or null.
  */
 function decodeOptions<N extends string, O extends ConfigOption>(
   spec: ControlProtocolSpec<N, O>,
   buf: Uint8Array,
   offset: number,
   length: number,
-  out: O[],
+  packet: ControlPacket<N, O>,
 ): string | null {
+  const out = packet.options;
   const end = offset + length;
   let firstProblem: string | null = null;
   let at = offset;
   while (at < end) {
-    if (out.length === MAX_OPTIONS) return firstProblem ?? `more than ${MAX_OPTIONS} options`;
+    if (out.length === MAX_OPTIONS) {
+      packet.optionsOmitted = countOptions(buf, at, end);
+      return firstProblem ?? `more than ${MAX_OPTIONS} options`;
+    }
     const type = buf[at];
     if (end - at < OPTION_HEADER_LENGTH) return firstProblem ?? `${optionLabel(type, at - offset)}: no Length octet`;
     const optionLength = buf[at + 1];
@@ -234,6 +244,16 @@ function decodeOptions<N extends string, O extends ConfigOption>(
   return firstProblem;
 }
 
+/** Options in buf[at, end) as far as their Length octets can be followed. */
+function countOptions(buf: Uint8Array, at: number, end: number): number {
+  let count = 0;
+  while (end - at >= OPTION_HEADER_LENGTH && buf[at + 1] >= OPTION_HEADER_LENGTH) {
+    count++;
+    at += buf[at + 1];
+  }
+  return count;
+}
+
 /** Decodes an LCP-family packet (`length` bytes of information field at `offset`). */
 export function decodeControlPacket<N extends string, O extends ConfigOption>(
   spec: ControlProtocolSpec<N, O>,
@@ -250,6 +270,7 @@ export function decodeControlPacket<N extends string, O extends ConfigOption>(
     identifier: header.identifier,
     length: header.length,
     options: [],
+    optionsOmitted: 0,
     text: null,
     magicNumber: null,
     secondsRemaining: null,
@@ -266,7 +287,7 @@ export function decodeControlPacket<N extends string, O extends ConfigOption>(
     case ControlCode.ConfigureAck:
     case ControlCode.ConfigureNak:
     case ControlCode.ConfigureReject: {
-      const problem = decodeOptions(spec, buf, at, end - at, packet.options);
+      const problem = decodeOptions(spec, buf, at, end - at, packet);
       packet.malformed ??= problem;
       at = end;
       break;
