@@ -1,5 +1,5 @@
 /** The command line (contract in ../shared/DESIGN.md): arguments -> analyze() -> report -> exit code. */
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { isIP } from "node:net";
 import { allFindings, analyzeCaptures, summarize } from "./analyze.js";
@@ -9,7 +9,7 @@ import { ProgressLine } from "./report/progress.js";
 import { CaptureOpenError } from "./capture/reader.js";
 import type { Report, Severity } from "./report/schema.js";
 import { renderTable } from "./report/table.js";
-import { renderJson } from "./report/json.js";
+import { jsonPieces } from "./report/json.js";
 import { renderMarkdown } from "./report/markdown.js";
 import { redact } from "./report/redact.js";
 import { useColor } from "./report/color.js";
@@ -110,14 +110,13 @@ export async function main(argv: string[]): Promise<number> {
     progress?.clear();
     analysis.report = filterSessions(analysis.report, options);
     if (options.redact || options.redactAddresses) analysis.report = redact(analysis.report, { addresses: options.redactAddresses === true });
-    const text =
+    const pieces =
       options.format === "json"
-        ? renderJson(analysis.report)
+        ? jsonPieces(analysis.report)
         : options.format === "markdown"
-          ? renderMarkdown(analysis.report)
-          : renderTable(analysis, { color: options.output === undefined && useColor(process.stdout) });
-    if (options.output) writeFileSync(options.output, text);
-    else process.stdout.write(text);
+          ? [renderMarkdown(analysis.report)]
+          : [renderTable(analysis, { color: options.output === undefined && useColor(process.stdout) })];
+    writeReport(pieces, options.output);
     const threshold = FAIL_ON_RANK[options.failOn];
     const failing = allFindings(analysis.report).some((f) => SEVERITY_RANK[f.severity] >= threshold);
     return failing ? ExitCode.FindingsAtThreshold : ExitCode.Ok;
@@ -141,6 +140,20 @@ function explain(code: string): number {
 }
 
 /** --server / --client: only the sessions with those addresses; the summary counts what is left. */
+/** Writes the report piece by piece to the file, or to standard output (synchronous for files and pipes). */
+function writeReport(pieces: Iterable<string>, path: string | undefined): void {
+  if (path === undefined) {
+    for (const piece of pieces) process.stdout.write(piece);
+    return;
+  }
+  const fd = openSync(path, "w");
+  try {
+    for (const piece of pieces) writeSync(fd, piece);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function filterSessions(report: Report, options: CliOptions): Report {
   if (options.server === undefined && options.client === undefined) return report;
   const sessions = report.sessions.filter(
