@@ -39,11 +39,46 @@ export function frameBefore(a: Frame, b: Frame): boolean {
   return a.fileIndex > b.fileIndex;
 }
 
-/** ISO 8601 UTC with 6 or 9 fractional digits, e.g. 2024-01-02T03:04:05.123456Z. */
+const SECONDS_PER_DAY = 86400;
+/** Days from 0000-03-01 to 1970-01-01, and the days of a 400-year cycle of the Gregorian calendar. */
+const EPOCH_SHIFT_DAYS = 719468;
+const DAYS_PER_ERA = 146097;
+const LAST_FOUR_DIGIT_YEAR = 9999;
+
+/**
+ * Days since 1970-01-01 -> [year, month, day] of the proleptic Gregorian calendar, for any
+ * day count (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", civil_from_days).
+ * Date stops at ±8.64e15 ms, and a damaged pcapng timestamp counted in seconds goes far beyond.
+ */
+function civilFromDays(days: number): [number, number, number] {
+  const z = days + EPOCH_SHIFT_DAYS;
+  const era = Math.floor(z / DAYS_PER_ERA);
+  const dayOfEra = z - era * DAYS_PER_ERA;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153); // 0 = March
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  return [yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day];
+}
+
+const two = (n: number) => String(n).padStart(2, "0");
+
+/**
+ * ISO 8601 UTC with 6 or 9 fractional digits, e.g. 2024-01-02T03:04:05.123456Z. Years after
+ * 9999 (only damaged captures have them) take ISO 8601's expanded form, "+" and at least six
+ * digits, as Date.prototype.toISOString writes them.
+ */
 export function isoTime(tsSec: number, tsNsec: number, digits: number): string {
-  const base = new Date(tsSec * 1000).toISOString().slice(0, 19);
+  // The remainder is exact in floating point; a quotient taken first would not be past 2^53.
+  const secondOfDay = ((tsSec % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY;
+  const days = Math.floor((tsSec - secondOfDay) / SECONDS_PER_DAY);
+  const [year, month, day] = civilFromDays(days);
+  const yearText =
+    year >= 0 && year <= LAST_FOUR_DIGIT_YEAR ? String(year).padStart(4, "0") : `${year < 0 ? "-" : "+"}${String(Math.abs(year)).padStart(6, "0")}`;
+  const time = `${two(Math.floor(secondOfDay / 3600))}:${two(Math.floor(secondOfDay / 60) % 60)}:${two(secondOfDay % 60)}`;
   const frac = digits === 9 ? String(tsNsec).padStart(9, "0") : String(Math.floor(tsNsec / 1000)).padStart(6, "0");
-  return `${base}.${frac}Z`;
+  return `${yearText}-${two(month)}-${two(day)}T${time}.${frac}Z`;
 }
 
 /** Where and when something was seen: enough to cite the frame in a report. */

@@ -112,8 +112,11 @@ export function ipcpText(ppp: PppReport): string {
 }
 
 
-/** Time between two ISO timestamps, as seconds with the precision a person needs. */
+/**
+ * Time between two ISO timestamps, as seconds with the precision a person needs; "-" when
+ * Date cannot read them (a damaged capture's timestamps can lie past the year 275760).
+ */
 export function formatSpan(first: string, last: string): string {
   const seconds = (Date.parse(last) - Date.parse(first)) / 1000;
-  return `${seconds.toFixed(3)} s`;
+  return Number.isFinite(seconds) ? `${seconds.toFixed(3)} s` : "-";
 }
