@@ -2,7 +2,7 @@
 // peak RSS against the 200 MB bound, with what each report says it dropped.
 import { statSync } from "node:fs";
 import { ensureHostileCaptures } from "./hostile.js";
-import { cliArgs, HAS_GNU_TIME, measureProcess, readReport, warmPageCache } from "./processes.js";
+import { CLI, cliArgs, HAS_GNU_TIME, measureProcess, readReport, warmPageCache } from "./processes.js";
 import { commandLine, count, describeMachine, markdownTable, median, megabytes, shown, verdict } from "./report.js";
 
 /** Issue 6: memory stays under this on a 1 GB capture of a million distinct SYNs or GRE call IDs. */
@@ -17,7 +17,7 @@ export async function runHostileBench({ count: keys, sizeMb, runs }) {
     const samples = [];
     for (let run = 0; run < runs; run++) {
       console.error(`run ${run + 1}/${runs}: ${capture.name}`);
-      samples.push(measureProcess(process.execPath, cliArgs(capture.path)));
+      samples.push(measureProcess(CLI, cliArgs(capture.path)));
     }
     const seconds = median(samples.map((s) => s.seconds));
     const maxRssBytes = HAS_GNU_TIME ? Math.max(...samples.map((s) => s.maxRssBytes)) : undefined;
@@ -46,6 +46,6 @@ export async function runHostileBench({ count: keys, sizeMb, runs }) {
     "",
     ...(limits.length > 0 ? ["limits reached, as the reports say:", ...limits, ""] : []),
     "commands:",
-    ...captures.map((c) => `  ${commandLine(process.execPath, cliArgs(c.path))}`),
+    ...captures.map((c) => `  ${commandLine(CLI, cliArgs(c.path))}`),
   ].join("\n"));
 }

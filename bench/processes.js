@@ -49,9 +49,13 @@ export function measureProcess(command, args, { keepOutput = false } = {}) {
   return { seconds, maxRssBytes, output: result.stdout ?? "" };
 }
 
-/** The timed command line of the CLI: the JSON report into bench/data/, where the benchmark reads it back. */
+/**
+ * The arguments of the timed CLI: the JSON report into bench/data/, where the benchmark reads
+ * it back. The CLI runs as a user runs it, the bin file itself, so that its #! line (the
+ * Node options it runs with) counts.
+ */
 export function cliArgs(capture) {
-  return [CLI, "--format", "json", "-o", reportPathFor(capture), capture, "--no-progress", "--fail-on", "never"];
+  return ["--format", "json", "-o", reportPathFor(capture), capture, "--no-progress", "--fail-on", "never"];
 }
 
 export function reportPathFor(capture) {

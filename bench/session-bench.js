@@ -4,7 +4,7 @@
 // and each report checked against the verdicts its sessions were built to show.
 import { statSync } from "node:fs";
 import { ensureSessionCaptures, LARGE_FACTOR } from "./generate.js";
-import { cliArgs, HAS_GNU_TIME, MEASURE, measureProcess, readReport, warmPageCache } from "./processes.js";
+import { CLI, cliArgs, HAS_GNU_TIME, MEASURE, measureProcess, readReport, warmPageCache } from "./processes.js";
 import { change, commandLine, count, describeMachine, hasTshark, markdownTable, median, megabytes, percent, shown, verdict } from "./report.js";
 import { expectedVerdicts } from "./session-mix.js";
 
@@ -36,13 +36,13 @@ function plannedRows(captures, runs, tsharkRuns) {
   return [
     row("(a) pcap", a, a, "floor", "floor: record-header walk", node, [MEASURE, "floor", a], runs),
     row("(a) pcap", a, a, "decode", "read + decode every layer", node, [MEASURE, "decode", a], runs),
-    row("(a) pcap", a, a, "analyze", "pptp-analyze", node, cliArgs(a), runs),
+    row("(a) pcap", a, a, "analyze", "pptp-analyze", CLI, cliArgs(a), runs),
     row("(a) pcap", a, a, "tshark", "tshark, filter pptp or gre", "tshark", ["-r", a, "-Y", "pptp || gre", "-T", "fields", "-e", "frame.number"], tsharkRuns),
     row("(b) pcap", b, b, "floor", "floor: record-header walk", node, [MEASURE, "floor", b], runs),
-    row("(b) pcap", b, b, "analyze", "pptp-analyze", node, cliArgs(b), runs),
-    row("(c) pcapng", pcapng, a, "analyze", "pptp-analyze", node, cliArgs(pcapng), runs),
+    row("(b) pcap", b, b, "analyze", "pptp-analyze", CLI, cliArgs(b), runs),
+    row("(c) pcapng", pcapng, a, "analyze", "pptp-analyze", CLI, cliArgs(pcapng), runs),
     row("(c) gzip", gzip, a, "zlib", "zlib inflate only", node, [MEASURE, "gunzip", gzip], runs),
-    row("(c) gzip", gzip, a, "analyze", "pptp-analyze", node, cliArgs(gzip), runs),
+    row("(c) gzip", gzip, a, "analyze", "pptp-analyze", CLI, cliArgs(gzip), runs),
   ].filter((r) => r.runs > 0);
 }
 
