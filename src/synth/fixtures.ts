@@ -11,6 +11,10 @@ import { writePcap } from "./pcap-writer.js";
 import { writePcapng } from "./pcapng-writer.js";
 import { SeededRandom } from "./random.js";
 import { healthySession } from "./sessions.js";
+import { echoPacket } from "./ppp-control.js";
+import { CLOSE_GRACE_SECONDS } from "../model/tracker.js";
+import { ControlCode } from "../decode/ppp/control-packet.js";
+import { PppProtocol } from "../decode/ppp/protocols.js";
 import type { SynthRecord } from "./pcap-writer.js";
 import { DATA_FIXTURES } from "./scenarios-data.js";
 import { NEGOTIATION_FIXTURES } from "./scenarios-negotiation.js";
@@ -50,7 +54,8 @@ export interface Fixture {
 /** 2024-03-01T09:00:00Z: a fixed start, so files do not depend on the day they were made. */
 const START_SEC = 1709283600;
 
-function healthyRecords(framing: LinkFraming): SynthRecord[] {
+/** The healthy session's frames; `after` may script more on its conversation once it is over. */
+function healthyRecords(framing: LinkFraming, after?: (conv: PptpConversation) => void): SynthRecord[] {
   const records: SynthRecord[] = [];
   const conv = new PptpConversation(
     {
@@ -73,6 +78,7 @@ function healthyRecords(framing: LinkFraming): SynthRecord[] {
     maxDataBytes: 1400,
     random: new SeededRandom(1),
   });
+  after?.(conv);
   return records;
 }
 
@@ -144,6 +150,20 @@ const CAPTURE_FIXTURES: readonly Fixture[] = [
       return writePcap(records, { linkType: LINK_TYPE_OF_FRAMING.ethernet });
     },
     expected: { sessions: HEALTHY_VERDICT.sessions, findings: ["malformed"] },
+  },
+  {
+    name: "late-ppp-control.pcap",
+    description: `the healthy session, then ${CLOSE_GRACE_SECONDS + 1} s after its control connection closed a stray reset from the client and an LCP Echo-Request on the old call: the connection was put away, the late PPP frame is counted, not analyzed, and limit-reached says so`,
+    bytes: () =>
+      writePcap(
+        healthyRecords("ethernet", (conv) => {
+          conv.wait(CLOSE_GRACE_SECONDS + 1);
+          conv.reset("client");
+          conv.ppp("client", PppProtocol.LCP, echoPacket(ControlCode.EchoRequest, 9, 0x00042021));
+        }),
+        { linkType: LINK_TYPE_OF_FRAMING.ethernet },
+      ),
+    expected: { sessions: HEALTHY_VERDICT.sessions, findings: ["limit-reached"] },
   },
 ];
 
