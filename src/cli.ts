@@ -1,5 +1,4 @@
 /** The command line (contract in ../shared/DESIGN.md): arguments -> analyze() -> report -> exit code. */
-import { closeSync, openSync, writeSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { isIP } from "node:net";
 import { allFindings, analyzeCaptures, summarize } from "./analyze.js";
@@ -11,6 +10,7 @@ import type { Report, Severity } from "./report/schema.js";
 import { renderTable } from "./report/table.js";
 import { jsonPieces } from "./report/json.js";
 import { renderMarkdown } from "./report/markdown.js";
+import { writeReport } from "./report/write.js";
 import { redact } from "./report/redact.js";
 import { useColor } from "./report/color.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
@@ -140,20 +140,6 @@ function explain(code: string): number {
 }
 
 /** --server / --client: only the sessions with those addresses; the summary counts what is left. */
-/** Writes the report piece by piece to the file, or to standard output (synchronous for files and pipes). */
-function writeReport(pieces: Iterable<string>, path: string | undefined): void {
-  if (path === undefined) {
-    for (const piece of pieces) process.stdout.write(piece);
-    return;
-  }
-  const fd = openSync(path, "w");
-  try {
-    for (const piece of pieces) writeSync(fd, piece);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function filterSessions(report: Report, options: CliOptions): Report {
   if (options.server === undefined && options.client === undefined) return report;
   const sessions = report.sessions.filter(

@@ -70,6 +70,26 @@ const two = (n: number) => String(n).padStart(2, "0");
  * digits, as Date.prototype.toISOString writes them.
  */
 export function isoTime(tsSec: number, tsNsec: number, digits: number): string {
+  // direct-mapped: a second's slot is its remainder, and a slot holds the last second that had it
+  const slot = ((tsSec % SECONDS_CACHED) + SECONDS_CACHED) % SECONDS_CACHED;
+  if (cachedSeconds[slot] !== tsSec) {
+    cachedSecondTexts[slot] = secondText(tsSec);
+    cachedSeconds[slot] = tsSec;
+  }
+  const frac = digits === 9 ? String(tsNsec).padStart(9, "0") : String(Math.floor(tsNsec / 1000)).padStart(6, "0");
+  return `${cachedSecondTexts[slot]}${frac}Z`;
+}
+
+/**
+ * The texts of recent seconds, up to the fraction: a report's times come many per second
+ * (a session's messages, its start and end) and sessions overlap, so most reuse one.
+ */
+const SECONDS_CACHED = 64;
+const cachedSeconds = new Float64Array(SECONDS_CACHED).fill(NaN);
+const cachedSecondTexts: string[] = new Array<string>(SECONDS_CACHED).fill("");
+
+/** isoTime's text of a whole second, up to and with the decimal point: "2024-01-02T03:04:05.". */
+function secondText(tsSec: number): string {
   // The remainder is exact in floating point; a quotient taken first would not be past 2^53.
   const secondOfDay = ((tsSec % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY;
   const days = Math.floor((tsSec - secondOfDay) / SECONDS_PER_DAY);
@@ -77,8 +97,7 @@ export function isoTime(tsSec: number, tsNsec: number, digits: number): string {
   const yearText =
     year >= 0 && year <= LAST_FOUR_DIGIT_YEAR ? String(year).padStart(4, "0") : `${year < 0 ? "-" : "+"}${String(Math.abs(year)).padStart(6, "0")}`;
   const time = `${two(Math.floor(secondOfDay / 3600))}:${two(Math.floor(secondOfDay / 60) % 60)}:${two(secondOfDay % 60)}`;
-  const frac = digits === 9 ? String(tsNsec).padStart(9, "0") : String(Math.floor(tsNsec / 1000)).padStart(6, "0");
-  return `${yearText}-${two(month)}-${two(day)}T${time}.${frac}Z`;
+  return `${yearText}-${two(month)}-${two(day)}T${time}.`;
 }
 
 /** Where and when something was seen: enough to cite the frame in a report. */

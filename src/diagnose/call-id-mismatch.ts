@@ -225,9 +225,11 @@ function callBefore(connection: ControlConnection, origin: FrameOrigin): Call {
 export function sharedCallIds(facts: SessionFacts, capture: CaptureFacts): Array<{ other: SessionFacts; side: Side; callId: number }> {
   const { connection, call } = facts;
   if (call === null || (call.request === null && call.reply === null)) return [];
+  const sameClient = sessionsByClient(capture).get(connection.client) ?? [];
+  if (sameClient.length < 2) return []; // the session alone: nothing to share an ID with
   const span = callSpan(connection, call);
   const shared: Array<{ other: SessionFacts; side: Side; callId: number }> = [];
-  for (const other of sessionsByClient(capture).get(connection.client) ?? []) {
+  for (const other of sameClient) {
     const otherCall = other.call;
     if (other.connection === connection || otherCall === null || (otherCall.request === null && otherCall.reply === null)) continue;
     if (other.connection.client !== connection.client || other.connection.dialed !== connection.dialed) continue;

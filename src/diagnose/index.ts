@@ -54,7 +54,12 @@ export function ruleFor(code: string): Rule | undefined {
 
 export function diagnose(capture: CaptureFacts, rules: readonly Rule[] = RULES): Finding[] {
   for (const facts of capture.sessions) {
-    for (const rule of rules) if (rule.session) facts.session.findings.push(...rule.session(facts, capture));
+    for (const rule of rules) {
+      if (rule.session === undefined) continue;
+      // most rules find nothing in most sessions: spread only what they found
+      const found = rule.session(facts, capture);
+      if (found.length > 0) facts.session.findings.push(...found);
+    }
   }
   const findings: Finding[] = [];
   for (const rule of rules) if (rule.capture) findings.push(...rule.capture(capture));

@@ -38,19 +38,37 @@ export interface PppScope {
   refs: FrameRefs;
 }
 
+/**
+ * Each session's scope, made once: the PPP rules each ask for it. Weak, so that it goes
+ * with the session's facts.
+ */
+const sessionScopes = new WeakMap<SessionFacts, PppScope | null>();
+
 /** The PPTP call's negotiation; null for a session without a call. */
-export function sessionScope({ session, call, ppp }: SessionFacts, { refs, captureEnd }: CaptureFacts): PppScope | null {
+export function sessionScope(facts: SessionFacts, capture: CaptureFacts): PppScope | null {
+  let scope = sessionScopes.get(facts);
+  if (scope === undefined) {
+    scope = callScope(facts, capture);
+    sessionScopes.set(facts, scope);
+  }
+  return scope;
+}
+
+function callScope({ session, call, ppp }: SessionFacts, { refs, captureEnd }: CaptureFacts): PppScope | null {
   if (call === null || ppp === null) return null;
-  const lastOf = (flow: GreDirection): FrameOrigin | null => (flow.first === null ? null : originOf(flow.last));
   return {
     ppp,
     where: callPlace(session),
     ends: { client: `the client ${session.client}`, server: `the server ${session.dialed}` },
     established: networkLayerOpened(ppp) || (call.toServer.pppDataFrames > 0 && call.toClient.pppDataFrames > 0),
-    lastFrom: { client: lastOf(call.toServer), server: lastOf(call.toClient) },
+    lastFrom: { client: lastFrameOf(call.toServer), server: lastFrameOf(call.toClient) },
     captureEnd,
     refs,
   };
+}
+
+function lastFrameOf(flow: GreDirection): FrameOrigin | null {
+  return flow.first === null ? null : originOf(flow.last);
 }
 
 /** A PPP link seen directly: its ends named as well as the capture tells them apart. */
@@ -89,11 +107,10 @@ export function checkEveryPppScope(check: (scope: PppScope) => Finding[]): Requi
 
 /** "the call from 192.0.2.10:49152 to 198.51.100.1 (client call ID 7210, server call ID 32769)". */
 export function callPlace(session: Session): string {
-  const ids = [
-    session.clientCallId === null ? null : `client call ID ${session.clientCallId}`,
-    session.serverCallId === null ? null : `server call ID ${session.serverCallId}`,
-  ].filter((id) => id !== null);
-  return `the call from ${endpoint(session.client, session.clientPort)} to ${session.dialed}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`;
+  const clientId = session.clientCallId === null ? null : `client call ID ${session.clientCallId}`;
+  const serverId = session.serverCallId === null ? null : `server call ID ${session.serverCallId}`;
+  const ids = clientId !== null && serverId !== null ? `${clientId}, ${serverId}` : (clientId ?? serverId);
+  return `the call from ${endpoint(session.client, session.clientPort)} to ${session.dialed}${ids === null ? "" : ` (${ids})`}`;
 }
 
 export function otherSide(side: PppSide): PppSide {

@@ -59,8 +59,8 @@ function buildSession(connection: ControlConnection, call: Call | null, ppp: Ppp
     if (flow.first && before(flow.first, first)) first = flow.first;
     if (flow.first && before(last, flow.last)) last = flow.last;
   }
-  // in capture order: messages held behind a lost segment are delivered late
-  const inOrder = [...connection.messages].sort((a, b) => (before(a.origin, b.origin) ? -1 : before(b.origin, a.origin) ? 1 : a.origin.frameNo - b.origin.frameNo));
+  // in capture order: messages held behind a lost segment are delivered late (sorted only then)
+  const inOrder = isSorted(connection.messages, byCaptureOrder) ? connection.messages : [...connection.messages].sort(byCaptureOrder);
   const messages: ControlMessageSummary[] = inOrder.map((m) => {
     const summary: ControlMessageSummary = { frame: refs.ref(m.origin), time: refs.time(m.origin), from: m.from, type: m.name };
     if (m.result !== undefined) summary.result = m.result;
@@ -88,6 +88,15 @@ function buildSession(connection: ControlConnection, call: Call | null, ppp: Ppp
     ppp: pppReport(ppp),
     findings: [],
   };
+}
+
+function byCaptureOrder(a: { origin: FrameOrigin }, b: { origin: FrameOrigin }): number {
+  return before(a.origin, b.origin) ? -1 : before(b.origin, a.origin) ? 1 : a.origin.frameNo - b.origin.frameNo;
+}
+
+function isSorted<T>(items: readonly T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1], items[i]) > 0) return false;
+  return true;
 }
 
 /**

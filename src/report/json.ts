@@ -8,14 +8,13 @@
 import { escapeJsonText } from "./escape.js";
 import type { Report } from "./schema.js";
 
-/** Indentation of JSON.stringify(…, null, 2) at the report's top level and inside its lists. */
+/** Indentation of JSON.stringify(…, null, 2) at the report's top level. */
 const TOP = "  ";
-const ITEM = "    ";
 
 /**
  * The report's text in pieces that join to exactly what JSON.stringify(report, null, 2)
- * writes: one piece per session, link and finding, so that a report of ten thousand sessions
- * is written out without ever being one string.
+ * writes: one piece per session, link and finding, and one per separator after it, so that
+ * a report of ten thousand sessions is written out without ever being one string.
  */
 export function* jsonPieces(report: Report): Generator<string> {
   const entries = Object.entries(report);
@@ -26,19 +25,35 @@ export function* jsonPieces(report: Report): Generator<string> {
     if (Array.isArray(value) && value.length > 0) {
       yield `${TOP}${JSON.stringify(key)}: [\n`;
       for (let j = 0; j < value.length; j++) {
-        yield `${ITEM}${indented(value[j], ITEM)}${j < value.length - 1 ? "," : ""}\n`;
+        // apart from the separator: the item's text is then written as stringify made it, not copied
+        yield listItemText(value[j]);
+        yield j < value.length - 1 ? ",\n" : "\n";
       }
       yield `${TOP}]${comma}\n`;
     } else {
-      yield `${TOP}${JSON.stringify(key)}: ${indented(value, TOP)}${comma}\n`;
+      yield `${TOP}${JSON.stringify(key)}: ${fieldText(value)}${comma}\n`;
     }
   }
   yield "}\n";
 }
 
-/** JSON.stringify with 2-space indentation, nested `by` deeper (JSON text has no raw newline inside a string). */
-function indented(value: unknown, by: string): string {
-  return escapeJsonText(JSON.stringify(value, null, 2)).replaceAll("\n", `\n${by}`);
+/*
+ * JSON.stringify(value, null, 2) of the value wrapped in one or two arrays writes it at the
+ * indentation of its place in the report: the slice between the brackets is its text,
+ * indented in the same native pass, and shares that string instead of copying it (a text
+ * re-indented afterwards took three copies of every session).
+ */
+
+/** A top-level field's value: its first line follows the key, the others are one level in. */
+function fieldText(value: unknown): string {
+  const wrapped = JSON.stringify([value], null, 2); // "[\n  " value "\n]"
+  return escapeJsonText(wrapped.slice(4, -2));
+}
+
+/** An element of a top-level list, its first line indented too (two levels in). */
+function listItemText(value: unknown): string {
+  const wrapped = JSON.stringify([[value]], null, 2); // "[\n  [\n" "    " value "\n  ]\n]"
+  return escapeJsonText(wrapped.slice(6, -6));
 }
 
 export function renderJson(report: Report): string {

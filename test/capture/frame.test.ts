@@ -29,6 +29,13 @@ describe("isoTime", () => {
     }
   });
 
+  it("gives each second its own text when seconds take turns (the texts of recent seconds are kept)", () => {
+    // 64 s apart: the same place in the kept texts; a day apart: only the date differs
+    for (const seconds of [1709283600, 1709283664, 1709283600, 1709370000, 1709283600, -64, 0, -64]) {
+      expect(isoTime(seconds, 5_000, 6)).toBe(dateIso(seconds, "000005"));
+    }
+  });
+
   // Found by the fuzzer: a pcapng interface with if_tsresol 0 (whole seconds) and a damaged
   // timestamp gives seconds far past Date's range, and toISOString threw a RangeError.
   it("writes years past Date's range in ISO 8601's expanded form instead of throwing", () => {

@@ -28,15 +28,17 @@ describe("the JSON report in pieces", () => {
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(report)));
   });
 
-  it("one piece per session, plus the lines around them; empty lists stay on one line", () => {
+  it("one piece per session and one per separator, plus the lines around them; empty lists stay on one line", () => {
     const session = { id: "s1", findings: [] };
     const report = { schema: "pptp-analyze/1", sessions: [session, { ...session, id: "s2" }], links: [], findings: [] } as unknown as Report;
     expect([...jsonPieces(report)]).toEqual([
       "{\n",
       '  "schema": "pptp-analyze/1",\n',
       '  "sessions": [\n',
-      '    {\n      "id": "s1",\n      "findings": []\n    },\n',
-      '    {\n      "id": "s2",\n      "findings": []\n    }\n',
+      '    {\n      "id": "s1",\n      "findings": []\n    }',
+      ",\n",
+      '    {\n      "id": "s2",\n      "findings": []\n    }',
+      "\n",
       "  ],\n",
       '  "links": [],\n',
       '  "findings": []\n',
