@@ -1,10 +1,12 @@
-import { open } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
 import { MAX_RECORD_BYTES } from "./record-format.js";
 
 /**
  * The benchmark's floor: the least work any pcap reader in Node can do. It walks the record
  * headers of a little-endian classic pcap file with plain file reads and readUInt32LE at
  * offsets, with no Frame and no decoding. Not for user input: it throws on anything else.
+ * It reads synchronously, as the capture reader reads regular files (source.ts), so that it
+ * stays the least work: never slower than the same walk done the reader's way.
  */
 
 const FLOOR_CHUNK_BYTES = 1024 * 1024;
@@ -13,8 +15,8 @@ const RECORD_HEADER_BYTES = 16;
 /** Little-endian magics (µs and ns) as read with readUInt32LE. */
 const LE_MAGICS = [0xa1b2c3d4, 0xa1b23c4d];
 
-export async function walkPcapRecordHeaders(path: string): Promise<{ packets: number; bytes: number }> {
-  const handle = await open(path, "r");
+export function walkPcapRecordHeaders(path: string): { packets: number; bytes: number } {
+  const fd = openSync(path, "r");
   try {
     let buf = Buffer.allocUnsafe(FLOOR_CHUNK_BYTES);
     let have = 0;
@@ -23,7 +25,7 @@ export async function walkPcapRecordHeaders(path: string): Promise<{ packets: nu
     let bytes = 0;
     let headerChecked = false;
     for (;;) {
-      const { bytesRead } = await handle.read(buf, have, buf.length - have, null);
+      const bytesRead = readSync(fd, buf, have, buf.length - have, null);
       if (bytesRead === 0) break;
       have += bytesRead;
       if (!headerChecked) {
@@ -55,6 +57,6 @@ export async function walkPcapRecordHeaders(path: string): Promise<{ packets: nu
     }
     return { packets, bytes };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

@@ -1,5 +1,6 @@
+import { readSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import { Readable, type TransformOptions, pipeline } from "node:stream";
+import { Readable, type TransformOptions } from "node:stream";
 import { createGunzip, type Gunzip, type ZlibOptions } from "node:zlib";
 import { CaptureOpenError } from "./problems.js";
 
@@ -35,7 +36,7 @@ export interface SourceOptions {
   chunkPool?: ChunkPool;
 }
 
-/** Buffers of one size kept for reuse; a reader holds two, so this covers two files opened after two closed. */
+/** Buffers of one size kept for reuse; a reader holds one or two, so this covers at least two files opened after two closed. */
 const MAX_POOLED_BUFFERS_PER_SIZE = 4;
 
 /**
@@ -108,48 +109,103 @@ interface RawChunks {
   close(): Promise<void>;
 }
 
-class FileChunks implements RawChunks {
+/** Opens a file for reading; a directory or an unreadable path is a CaptureOpenError. */
+async function openFile(path: string): Promise<{ handle: FileHandle; regular: boolean; size: number }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, "r");
+  } catch (err) {
+    throw new CaptureOpenError(`${displayName(path)}: cannot read: ${errorText(err)}`);
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new CaptureOpenError(`${displayName(path)}: cannot read: is a directory`);
+    return { handle, regular: stat.isFile(), size: stat.size };
+  } catch (err) {
+    await handle.close();
+    if (err instanceof CaptureOpenError) throw err;
+    throw new CaptureOpenError(`${displayName(path)}: cannot read: ${errorText(err)}`);
+  }
+}
+
+/**
+ * A regular file, read synchronously into one reused buffer. Reading from the page cache is
+ * a copy (about 0.1 ms per MiB); an asynchronous read, even one started a chunk ahead, is
+ * handed over only when the event loop turns, and on a busy machine that took longer than
+ * the copy (full analysis of a 1 GB capture waited about twice as long for reads made ahead
+ * on the thread pool). A file not in the page cache is read ahead by the kernel.
+ */
+class RegularFileChunks implements RawChunks {
   bytesRead = 0;
   failure = "";
   private ended = false;
   private closed = false;
-  /**
-   * Two buffers, reused: a fresh 1 MiB buffer per chunk costs more than the whole record
-   * walk (new memory pages). While the caller walks one chunk the next is read into the
-   * other buffer, so the file read overlaps the analysis.
-   */
+  /** Reused: a fresh 1 MiB buffer per chunk costs more than the whole record walk (new memory pages). */
+  private readonly buffer: Buffer;
+
+  constructor(
+    private readonly handle: FileHandle,
+    chunkSize: number,
+    readonly totalBytes: number,
+    private readonly pool: ChunkPool | undefined,
+  ) {
+    this.buffer = pool ? pool.take(chunkSize) : Buffer.allocUnsafe(chunkSize);
+  }
+
+  /** The next chunk; the one returned before is overwritten. */
+  read(): Promise<Buffer | null> {
+    return Promise.resolve(this.readNow());
+  }
+
+  private readNow(): Buffer | null {
+    if (this.ended) return null;
+    const buf = this.buffer;
+    let bytesRead = 0;
+    try {
+      bytesRead = readSync(this.handle.fd, buf, 0, buf.length, null);
+    } catch (err) {
+      this.failure = `read error: ${errorText(err)}`;
+    }
+    if (bytesRead === 0) {
+      this.ended = true;
+      return null;
+    }
+    this.bytesRead += bytesRead;
+    return bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return; // a second close must not give the buffer back twice
+    this.closed = true;
+    this.ended = true;
+    this.pool?.give(this.buffer);
+    await this.handle.close();
+  }
+}
+
+/**
+ * A pipe or device opened by name, read asynchronously (a synchronous read would block
+ * everything until the writer writes).
+ */
+class PipeChunks implements RawChunks {
+  bytesRead = 0;
+  failure = "";
+  readonly totalBytes = undefined;
+  private ended = false;
+  private closed = false;
+  /** Two buffers, reused: while the caller walks one chunk the next is read into the other. */
   private readonly buffers: [Buffer, Buffer];
   /** The buffer the pending read fills. */
   private filling = 0;
-  /** Bytes the pending read got: 0 at the end of the file, -1 on a read error. */
+  /** Bytes the pending read got: 0 at the end of the input, -1 on a read error. */
   private pending: Promise<number> | null = null;
 
-  private constructor(
+  constructor(
     private readonly handle: FileHandle,
     chunkSize: number,
-    readonly totalBytes: number | undefined,
     private readonly pool: ChunkPool | undefined,
   ) {
     this.buffers = pool ? [pool.take(chunkSize), pool.take(chunkSize)] : [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
-  }
-
-  static async open(path: string, chunkSize: number, pool: ChunkPool | undefined): Promise<FileChunks> {
-    let handle: FileHandle;
-    try {
-      handle = await open(path, "r");
-    } catch (err) {
-      throw new CaptureOpenError(`${displayName(path)}: cannot read: ${errorText(err)}`);
-    }
-    try {
-      const stat = await handle.stat();
-      if (stat.isDirectory()) throw new CaptureOpenError(`${displayName(path)}: cannot read: is a directory`);
-      // Pipes and devices report size 0: no total for the progress display.
-      return new FileChunks(handle, chunkSize, stat.isFile() ? stat.size : undefined, pool);
-    } catch (err) {
-      await handle.close();
-      if (err instanceof CaptureOpenError) throw err;
-      throw new CaptureOpenError(`${displayName(path)}: cannot read: ${errorText(err)}`);
-    }
   }
 
   private startRead(): void {
@@ -193,6 +249,13 @@ class FileChunks implements RawChunks {
     }
     await this.handle.close();
   }
+}
+
+/** A named file read in chunks: a regular file synchronously, anything else (pipes, devices) asynchronously. */
+async function openFileChunks(path: string, chunkSize: number, pool: ChunkPool | undefined): Promise<RawChunks> {
+  const { handle, regular, size } = await openFile(path);
+  // Pipes and devices report size 0: no total for the progress display.
+  return regular ? new RegularFileChunks(handle, chunkSize, size, pool) : new PipeChunks(handle, chunkSize, pool);
 }
 
 class StreamChunks implements RawChunks {
@@ -292,10 +355,10 @@ class GunzipSource implements ByteSource {
       readableHighWaterMark: GUNZIP_READ_AHEAD_BYTES,
     };
     this.gunzip = createGunzip(options);
-    const input = Readable.from(rawChunksAfter(prefix, raw), { objectMode: false });
-    // A gunzip error also rejects the output iterator, where read() turns it into `failure`.
-    pipeline(input, this.gunzip, () => {});
+    // A gunzip error rejects the output iterator, where read() turns it into `failure`.
+    this.gunzip.on("error", () => {});
     this.output = this.gunzip[Symbol.asyncIterator]();
+    void feedGunzip(this.gunzip, prefix, raw);
   }
 
   get bytesRead(): number {
@@ -327,14 +390,18 @@ class GunzipSource implements ByteSource {
   }
 }
 
-/** zlib works on its input after write() returns, so each raw chunk is handed over as a copy. */
-async function* rawChunksAfter(prefix: Buffer, raw: RawChunks): AsyncGenerator<Buffer> {
-  yield Buffer.from(prefix);
-  for (;;) {
-    const chunk = await raw.read();
-    if (chunk === null) return;
-    yield Buffer.from(chunk);
+/**
+ * Writes the raw chunks to zlib, each only once zlib has taken the one before: zlib works on
+ * its input after write() returns, and a raw chunk stays valid only until the next read.
+ * Waiting instead of copying spares a fresh buffer (new memory pages) per chunk. The
+ * benchmark's "zlib alone" feeds zlib this way too (bench/measure.js).
+ */
+export async function feedGunzip(gunzip: Gunzip, prefix: Buffer, raw: { read(): Promise<Buffer | null> }): Promise<void> {
+  for (let chunk: Buffer | null = prefix; chunk !== null; chunk = await raw.read()) {
+    const taken = await new Promise<boolean>((resolve) => gunzip.write(chunk, (err) => resolve(err == null)));
+    if (!taken) return; // damaged data or closed: the output side reports it
   }
+  gunzip.end();
 }
 
 function gunzipErrorText(err: unknown): string {
@@ -351,7 +418,7 @@ export function isGzipStart(prefix: Buffer): boolean {
 /** Opens a path ("-" = stdin) and recognises gzip compression. Throws CaptureOpenError only. */
 export async function openSource(path: string, options: SourceOptions = {}): Promise<ByteSource> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_BYTES;
-  const raw = path === "-" ? new StreamChunks(options.stdin ?? process.stdin) : await FileChunks.open(path, chunkSize, options.chunkPool);
+  const raw = path === "-" ? new StreamChunks(options.stdin ?? process.stdin) : await openFileChunks(path, chunkSize, options.chunkPool);
   const prefix = await readAtLeast(raw, 2);
   if (isGzipStart(prefix)) {
     return new GunzipSource(raw, prefix, chunkSize);

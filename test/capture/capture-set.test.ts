@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { readCaptureSet } from "../../src/capture/capture-set.js";
 import { walkPcapRecordHeaders } from "../../src/capture/floor.js";
@@ -51,6 +52,19 @@ describe("readCaptureSet", () => {
       // given the other way round, the tie goes to a, now the later file
       const swapped = await readSet([b, a], chunkSize);
       expect(swapped.frames.map((f) => f.data)).toEqual(["a1", "b1", "a2", "b2", "b3", "a3", "b4", "a4"]);
+    }
+  });
+
+  it("merges gzip-compressed files as the same files uncompressed", async () => {
+    // Each file's head is read, the file closed mid-stream and opened again to be merged.
+    const a = writeTemp("a.pcap.gz", gzipSync(FILE_A));
+    const b = writeTemp("b.pcap.gz", gzipSync(FILE_B));
+    const plain = await readSet([writeTemp("a5.pcap", FILE_A), writeTemp("b5.pcap", FILE_B)]);
+    for (const chunkSize of [undefined, 5]) {
+      const { frames, result } = await readSet([a, b], chunkSize);
+      expect(frames).toEqual(plain.frames);
+      expect(result.problems).toEqual([]);
+      expect(result.files.map((f) => f.compressed)).toEqual([true, true]);
     }
   });
 
@@ -128,9 +142,9 @@ describe.skipIf(!hasTshark || !hasMergecap)("readCaptureSet against mergecap", (
 });
 
 describe("walkPcapRecordHeaders (the benchmark floor)", () => {
-  it("counts records and captured bytes", async () => {
+  it("counts records and captured bytes", () => {
     const path = writeTemp("floor.pcap", SAMPLE_PCAP.bytes);
     // caplens 0 + 1 + 7 + 40 + 3
-    expect(await walkPcapRecordHeaders(path)).toEqual({ packets: 5, bytes: 51 });
+    expect(walkPcapRecordHeaders(path)).toEqual({ packets: 5, bytes: 51 });
   });
 });
