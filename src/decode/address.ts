@@ -1,12 +1,28 @@
 /**
- * Text forms of the addresses a Packet holds. Only called for packets the analyzer keeps
- * (and for fragment keys), never on the hot path.
+ * Text forms of the addresses a Packet holds. IPv4 texts come from a small cache, since the
+ * control path asks for the same few addresses on every segment; IPv6 texts are built each time.
  */
 import type { Packet } from "./packet.js";
 
-/** An IPv4 address held as an unsigned 32-bit number, as "a.b.c.d". */
+/**
+ * Slots of the IPv4 text cache (a power of two). Direct-mapped: a slot keeps the last address
+ * that hashed to it, so a collision costs a rebuilt string and nothing else.
+ */
+const IPV4_TEXT_CACHE_SLOTS = 1024;
+const IPV4_TEXT_SLOT_SHIFT = 32 - Math.log2(IPV4_TEXT_CACHE_SLOTS);
+const cachedIpv4Numbers = new Uint32Array(IPV4_TEXT_CACHE_SLOTS);
+const cachedIpv4Texts: Array<string | undefined> = new Array<string | undefined>(IPV4_TEXT_CACHE_SLOTS).fill(undefined);
+
+/** An IPv4 address held as an unsigned 32-bit number, as "a.b.c.d" (the same string for a repeated address). */
 export function ipv4ToString(n: number): string {
-  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
+  // Fibonacci hashing: the multiply spreads addresses that differ only in their last octet
+  const slot = Math.imul(n, 0x9e3779b1) >>> IPV4_TEXT_SLOT_SHIFT;
+  const cached = cachedIpv4Texts[slot];
+  if (cached !== undefined && cachedIpv4Numbers[slot] === n >>> 0) return cached;
+  const text = `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
+  cachedIpv4Numbers[slot] = n;
+  cachedIpv4Texts[slot] = text;
+  return text;
 }
 
 /**

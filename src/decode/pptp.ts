@@ -720,6 +720,9 @@ function readUint(buf: Uint8Array, at: number, size: number): number {
   return size === 1 ? buf[at]! : size === 2 ? u16be(buf, at) : u32be(buf, at);
 }
 
+/** The character codes of the text field being read: one array for every field. */
+const textCodes: number[] = [];
+
 /**
  * A fixed-width, NUL-padded text field, up to its first NUL. Read as Latin-1: RFC 2637
  * says only "string" (in practice ASCII), and Latin-1 maps every byte to one character,
@@ -727,11 +730,15 @@ function readUint(buf: Uint8Array, at: number, size: number): number {
  * a stray byte into U+FFFD and hide what was sent).
  */
 function readText(buf: Uint8Array, at: number, size: number): string {
-  let out = "";
+  const codes = textCodes;
+  let length = 0;
   for (let i = at; i < at + size; i++) {
     const byte = buf[i]!;
     if (byte === 0) break;
-    out += String.fromCharCode(byte);
+    codes[length++] = byte;
   }
-  return out;
+  if (length === 0) return "";
+  codes.length = length;
+  // one string for the whole field, not one per character
+  return String.fromCharCode.apply(null, codes);
 }

@@ -24,20 +24,23 @@ export const MAX_CALLS_PER_CALL_ID = 64;
 export class CallIndex {
   private readonly byCallId = new Map<number, Entry[]>();
 
-  set(address: string, callId: number, call: Call): void {
-    let entries = this.byCallId.get(callId);
+  /** Files `call` under `callId` for the client `address` (`address4`: the same IPv4 address as a number, -1 for IPv6). */
+  set(address4: number, address: string, callId: number, call: Call): void {
+    const entries = this.byCallId.get(callId);
     if (entries === undefined) {
-      entries = [];
-      this.byCallId.set(callId, entries);
-    }
-    const existing = entries.find((e) => e.address === address);
-    if (existing) {
-      existing.call = call; // the newest call with these IDs wins
+      // most call IDs are used by one client: a list of one, grown when a second comes
+      this.byCallId.set(callId, [{ address4, address, call }]);
       return;
+    }
+    for (const e of entries) {
+      if (e.address === address) {
+        e.call = call; // the newest call with these IDs wins
+        return;
+      }
     }
     // full: the oldest call with this ID goes, so a busy server's small call IDs stay findable
     if (entries.length >= MAX_CALLS_PER_CALL_ID) entries.shift()!.call.indexEvictions++;
-    entries.push({ address4: ipv4Number(address), address, call });
+    entries.push({ address4, address, call });
   }
 
   /** The call for `callId` whose client is the packet's source (which = "src") or destination. */
@@ -53,9 +56,4 @@ export class CallIndex {
     for (const e of entries) if (e.address === text) return e.call;
     return undefined;
   }
-}
-
-function ipv4Number(address: string): number {
-  const parts = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
-  return parts === null ? -1 : ((+parts[1] << 24) | (+parts[2] << 16) | (+parts[3] << 8) | +parts[4]) >>> 0;
 }

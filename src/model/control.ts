@@ -3,7 +3,7 @@
  * (RFC 2637 §2): who dialed which address, who answered from where, every control
  * message, and per call its IDs, results, GRE flows and PPP negotiation.
  */
-import type { FrameOrigin } from "../capture/frame.js";
+import { type FrameOrigin, originOf } from "../capture/frame.js";
 import { PptpMessageType as Msg, type PptpMessage } from "../decode/pptp.js";
 import { GreDirection } from "./gre-flow.js";
 import { PppNegotiation, type PppSide, type PppSummary } from "./ppp-negotiation.js";
@@ -70,7 +70,7 @@ export class Call {
   /** Incoming-Call-Connected. */
   connected: FrameOrigin | null = null;
   /** Set-Link-Info messages: the call ID each named and the ACCMs (the first MAX_TCP_EVENTS; more are counted). */
-  readonly setLinkInfo: Array<{ origin: FrameOrigin; peerCallId: number; sendAccm: number; receiveAccm: number }> = [];
+  setLinkInfo: Array<{ origin: FrameOrigin; peerCallId: number; sendAccm: number; receiveAccm: number }> = [];
   setLinkInfoOmitted = 0;
   clear: FrameOrigin | null = null;
   disconnect: (CallReply & { statistics: string }) | null = null;
@@ -100,7 +100,10 @@ export class Call {
     this.direction = direction;
   }
 
-  /** A PPP control frame of this call's GRE (the buffer is a view: the negotiation copies what it keeps). */
+  /**
+   * A PPP control frame of this call's GRE. The buffer and `origin` are only read here (the
+   * origin may be the reader's Frame, reused for the next record): the negotiation copies what it keeps.
+   */
   pppControl(from: PppSide, protocol: number, buf: Uint8Array, offset: number, length: number, origin: FrameOrigin): void {
     if (this.negotiation !== null) this.negotiation.frame(from, protocol, buf, offset, length, origin);
     else this.lateControlFrames++;
@@ -127,21 +130,21 @@ export class Call {
 }
 
 export class ControlConnection {
-  readonly calls: Call[] = [];
+  calls: Call[] = [];
   /** Call requests and replies that would have set up a call beyond MAX_CALLS_PER_CONNECTION: counted, not followed. */
   callsOmitted = 0;
-  readonly messages: ControlMessage[] = [];
+  messages: ControlMessage[] = [];
   messagesOmitted = 0;
   /** Client SYNs (first and retransmissions), the SYN-ACKs that answered them, FINs and RSTs (MAX_TCP_EVENTS of each). */
-  readonly syns: FrameOrigin[] = [];
-  readonly synAcks: TcpEvent[] = [];
-  readonly fins: TcpEvent[] = [];
-  readonly resets: TcpEvent[] = [];
+  syns: FrameOrigin[] = [];
+  synAcks: TcpEvent[] = [];
+  fins: TcpEvent[] = [];
+  resets: TcpEvent[] = [];
   /** SYNs, SYN-ACKs, FINs and RSTs beyond MAX_TCP_EVENTS of their kind: counted, not kept. */
   tcpEventsOmitted = 0;
   clientIsn = -1;
   /** Every address that answered: the server side's segments, SYN-ACKs, GRE towards the client (the first MAX_ANSWERING_ADDRESSES). */
-  readonly answeringAddresses: string[] = [];
+  answeringAddresses: string[] = [];
   /** Answers (server segments, new GRE sources) from addresses beyond MAX_ANSWERING_ADDRESSES: counted, not listed. */
   answersFromUnlistedAddresses = 0;
   /** Start-Control-Connection-Request/Reply facts. */
@@ -155,12 +158,12 @@ export class ControlConnection {
   /** PPTP Echo-Requests without a reply yet, by identifier. */
   readonly pendingEchoes: Array<{ identifier: number; origin: FrameOrigin; from: Side }> = [];
   unansweredEchoes = 0;
-  readonly unansweredEchoFrames: FrameOrigin[] = [];
+  unansweredEchoFrames: FrameOrigin[] = [];
   /** Echo-Requests pushed out of pendingEchoes by a newer one beyond MAX_PENDING_ECHOES (counted as unanswered). */
   echoesPushedOut = 0;
   answeredEchoes = 0;
   /** Control messages or bytes that could not be decoded. */
-  readonly malformed: Array<{ origin: FrameOrigin; reason: string }> = [];
+  malformed: Array<{ origin: FrameOrigin; reason: string }> = [];
   malformedOmitted = 0;
   /** Bytes never seen in the control stream (lost before the capture point). */
   gapBytes = 0;
@@ -170,7 +173,8 @@ export class ControlConnection {
    */
   holesGivenUpEarly = 0;
   first: FrameOrigin;
-  last: FrameOrigin;
+  /** The latest segment: its own object, updated in place by seen(). */
+  readonly last: FrameOrigin;
   /** Set when the capture shows no SYN: it starts in the middle of the connection. */
   startedMidway = false;
 
@@ -184,7 +188,16 @@ export class ControlConnection {
     origin: FrameOrigin,
   ) {
     this.first = origin;
-    this.last = origin;
+    this.last = originOf(origin);
+  }
+
+  /** A segment of this connection (or one recorded on it): the connection lasts until then. */
+  seen(frame: FrameOrigin): void {
+    const last = this.last;
+    last.fileIndex = frame.fileIndex;
+    last.frameNo = frame.frameNo;
+    last.tsSec = frame.tsSec;
+    last.tsNsec = frame.tsNsec;
   }
 
   /**
@@ -215,7 +228,12 @@ export class ControlConnection {
 
   /** One decoded control message from one side. */
   message(message: PptpMessage, from: Side, origin: FrameOrigin): void {
-    const record: ControlMessage = { origin, from, type: message.type, name: message.name };
+    // what the record keeps beside the type: filled per type, undefined where it carries none
+    let result: number | undefined;
+    let error: number | undefined;
+    let cause: number | undefined;
+    let callId: number | undefined;
+    let peerCallId: number | undefined;
     switch (message.type) {
       case Msg.StartControlConnectionRequest:
         this.clientHost = message.hostName;
@@ -225,16 +243,16 @@ export class ControlConnection {
         this.serverHost = message.hostName;
         this.serverVendor = message.vendor;
         this.startReply = { origin, result: message.resultCode, error: message.errorCode, cause: 0 };
-        record.result = message.resultCode;
-        record.error = message.errorCode;
+        result = message.resultCode;
+        error = message.errorCode;
         break;
       case Msg.StopControlConnectionRequest:
         this.stopRequest = { ...origin, from, reason: message.reason };
         break;
       case Msg.StopControlConnectionReply:
         this.stopReply = origin;
-        record.result = message.resultCode;
-        record.error = message.errorCode;
+        result = message.resultCode;
+        error = message.errorCode;
         break;
       case Msg.EchoRequest:
         if (this.pendingEchoes.length >= MAX_PENDING_ECHOES) {
@@ -244,13 +262,16 @@ export class ControlConnection {
         this.pendingEchoes.push({ identifier: message.identifier, origin, from });
         break;
       case Msg.EchoReply: {
-        const i = this.pendingEchoes.findIndex((e) => e.identifier === message.identifier && e.from !== from);
-        if (i >= 0) {
-          this.pendingEchoes.splice(i, 1);
-          this.answeredEchoes++;
+        const pending = this.pendingEchoes;
+        for (let i = 0; i < pending.length; i++) {
+          if (pending[i].identifier === message.identifier && pending[i].from !== from) {
+            pending.splice(i, 1);
+            this.answeredEchoes++;
+            break;
+          }
         }
-        record.result = message.resultCode;
-        record.error = message.errorCode;
+        result = message.resultCode;
+        error = message.errorCode;
         break;
       }
       case Msg.OutgoingCallRequest: {
@@ -260,18 +281,21 @@ export class ControlConnection {
           call.request = origin;
           call.phoneNumber = message.phoneNumber;
         }
-        record.callId = message.callId;
+        callId = message.callId;
         break;
       }
       case Msg.OutgoingCallReply: {
         // RFC 2637 §2.8: the reply's peer call ID is the request's call ID
-        const call = this.findCall((c) => c.direction === "outgoing" && c.clientCallId === message.peerCallId && c.reply === null) ??
-          this.newCall("outgoing", message.peerCallId);
+        const call = this.findCall("client", message.peerCallId, "outgoing", true) ?? this.newCall("outgoing", message.peerCallId);
         if (call) {
           call.serverCallId = message.callId;
           call.reply = { origin, result: message.resultCode, error: message.errorCode, cause: message.causeCode };
         }
-        Object.assign(record, { result: message.resultCode, error: message.errorCode, cause: message.causeCode, callId: message.callId, peerCallId: message.peerCallId });
+        result = message.resultCode;
+        error = message.errorCode;
+        cause = message.causeCode;
+        callId = message.callId;
+        peerCallId = message.peerCallId;
         break;
       }
       case Msg.IncomingCallRequest: {
@@ -282,41 +306,46 @@ export class ControlConnection {
           call.request = origin;
           call.phoneNumber = message.dialingNumber;
         }
-        record.callId = message.callId;
+        callId = message.callId;
         break;
       }
       case Msg.IncomingCallReply: {
-        const call = this.findCall((c) => c.direction === "incoming" && c.serverCallId === message.peerCallId && c.reply === null) ??
-          this.newCall("incoming", undefined, message.peerCallId);
+        const call = this.findCall("server", message.peerCallId, "incoming", true) ?? this.newCall("incoming", undefined, message.peerCallId);
         if (call) {
           call.clientCallId = message.callId;
           call.reply = { origin, result: message.resultCode, error: message.errorCode, cause: 0 };
         }
-        Object.assign(record, { result: message.resultCode, error: message.errorCode, callId: message.callId, peerCallId: message.peerCallId });
+        result = message.resultCode;
+        error = message.errorCode;
+        callId = message.callId;
+        peerCallId = message.peerCallId;
         break;
       }
       case Msg.IncomingCallConnected: {
-        const call = this.findCall((c) => c.direction === "incoming" && c.clientCallId === message.peerCallId);
+        const call = this.findCall("client", message.peerCallId, "incoming", false);
         if (call) call.connected = origin;
-        record.peerCallId = message.peerCallId;
+        peerCallId = message.peerCallId;
         break;
       }
       case Msg.CallClearRequest: {
         // sent by the PNS (client) with its own call ID
-        const call = this.findCall((c) => c.clientCallId === message.callId);
+        const call = this.findCall("client", message.callId);
         if (call) call.clear = origin;
-        record.callId = message.callId;
+        callId = message.callId;
         break;
       }
       case Msg.CallDisconnectNotify: {
         // sent by the PAC (server) with its own call ID
-        const call = this.findCall((c) => c.serverCallId === message.callId);
+        const call = this.findCall("server", message.callId);
         if (call) call.disconnect = { origin, result: message.resultCode, error: message.errorCode, cause: message.causeCode, statistics: message.callStatistics };
-        Object.assign(record, { result: message.resultCode, error: message.errorCode, cause: message.causeCode, callId: message.callId });
+        result = message.resultCode;
+        error = message.errorCode;
+        cause = message.causeCode;
+        callId = message.callId;
         break;
       }
       case Msg.WanErrorNotify: {
-        const call = this.findCall((c) => c.clientCallId === message.peerCallId);
+        const call = this.findCall("client", message.peerCallId);
         if (call) {
           const w = call.wanErrors;
           w.messages++;
@@ -327,24 +356,24 @@ export class ControlConnection {
           w.timeouts += message.timeoutErrors;
           w.alignment += message.alignmentErrors;
         }
-        record.peerCallId = message.peerCallId;
+        peerCallId = message.peerCallId;
         break;
       }
       case Msg.SetLinkInfo: {
         // PNS to PAC names the PAC's call ID; PAC to PNS (some implementations) the PNS's
         const named = message.peerCallId;
-        const call =
-          this.findCall((c) => (from === "client" ? c.serverCallId : c.clientCallId) === named) ??
-          (this.calls.length === 1 ? this.calls[0] : undefined);
+        const call = this.findCall(from === "client" ? "server" : "client", named) ?? (this.calls.length === 1 ? this.calls[0] : undefined);
         if (call && !pushBounded(call.setLinkInfo, { origin, peerCallId: named, sendAccm: message.sendAccm, receiveAccm: message.receiveAccm })) {
           call.setLinkInfoOmitted++;
         }
-        record.peerCallId = named;
+        peerCallId = named;
         break;
       }
     }
-    if (this.messages.length < MAX_MESSAGES_PER_CONNECTION) this.messages.push(record);
-    else this.messagesOmitted++;
+    if (this.messages.length < MAX_MESSAGES_PER_CONNECTION) {
+      // one shape for every record, built once
+      this.messages.push({ origin, from, type: message.type, name: message.name, result, error, cause, callId, peerCallId });
+    } else this.messagesOmitted++;
   }
 
   malformedMessage(reason: string, origin: FrameOrigin): void {
@@ -357,10 +386,26 @@ export class ControlConnection {
     return this.resets.length > 0 || (this.fins.some((f) => f.from === "client") && this.fins.some((f) => f.from === "server"));
   }
 
-  /** The connection is over (closed, pushed out or the capture ended): Echo-Requests still waiting were never answered. */
+  /**
+   * The connection is over (closed, pushed out or the capture ended): Echo-Requests still
+   * waiting were never answered. Its lists are kept for the report at their length: V8 gives
+   * a list room for 16 items on its first push, and most of these hold a few.
+   */
   finish(): void {
     for (const echo of this.pendingEchoes.splice(0)) this.expireEcho(echo);
-    for (const call of this.calls) call.seal();
+    for (const call of this.calls) {
+      call.seal();
+      call.setLinkInfo = call.setLinkInfo.slice();
+    }
+    this.calls = this.calls.slice();
+    this.messages = this.messages.slice();
+    this.syns = this.syns.slice();
+    this.synAcks = this.synAcks.slice();
+    this.fins = this.fins.slice();
+    this.resets = this.resets.slice();
+    this.answeringAddresses = this.answeringAddresses.slice();
+    this.unansweredEchoFrames = this.unansweredEchoFrames.slice();
+    this.malformed = this.malformed.slice();
   }
 
   private expireEcho(echo: { origin: FrameOrigin }): void {
@@ -368,8 +413,18 @@ export class ControlConnection {
     if (this.unansweredEchoFrames.length < MAX_PENDING_ECHOES) this.unansweredEchoFrames.push(echo.origin);
   }
 
-  private findCall(test: (call: Call) => boolean): Call | undefined {
-    for (let i = this.calls.length - 1; i >= 0; i--) if (test(this.calls[i])) return this.calls[i];
+  /**
+   * The latest call whose `idOf` side's call ID is `callId`, of `direction` if one is given,
+   * and still without a reply when `unanswered`.
+   */
+  private findCall(idOf: Side, callId: number, direction?: Call["direction"], unanswered = false): Call | undefined {
+    for (let i = this.calls.length - 1; i >= 0; i--) {
+      const call = this.calls[i];
+      if ((idOf === "client" ? call.clientCallId : call.serverCallId) !== callId) continue;
+      if (direction !== undefined && call.direction !== direction) continue;
+      if (unanswered && call.reply !== null) continue;
+      return call;
+    }
     return undefined;
   }
 

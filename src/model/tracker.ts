@@ -12,7 +12,8 @@ import { GRE_PROTOCOL_PPP } from "../decode/gre.js";
 import { Packet, PacketKind } from "../decode/packet.js";
 import { PppProtocol } from "../decode/ppp/protocols.js";
 import { TcpFlag } from "../decode/tcp.js";
-import { TcpDirectionStream, type StreamEvents } from "../reassembly/tcp-stream.js";
+import type { PptpMessage } from "../decode/pptp.js";
+import { type SegmentOrigin, TcpDirectionStream, type StreamEvents } from "../reassembly/tcp-stream.js";
 import { CallIndex } from "./call-index.js";
 import { ControlConnection, type Side } from "./control.js";
 import { GreDirection } from "./gre-flow.js";
@@ -48,9 +49,31 @@ export interface OrphanFlow {
   pppProtocols: number[];
 }
 
+/**
+ * A client's end of a control connection: its address and port, one exact number for IPv4
+ * (address * 65536 + port < 2^48), text for IPv6. The server's port is always the control
+ * port (the decoder passes only TCP with it), so the client's end and the server's address
+ * name a connection.
+ */
+type ClientEnd = number | string;
+/** Ports per IPv4 address in a ClientEnd. */
+const CLIENT_END_PORTS = 65536;
+
+/** The client's end of a control segment (`fromServer`: the client is its destination). */
+function clientEndOf(p: Packet, fromServer: boolean): ClientEnd {
+  const clientPort = fromServer ? p.dstPort : p.srcPort;
+  if (p.ipVersion === 4) return (fromServer ? p.dst4 : p.src4) * CLIENT_END_PORTS + clientPort;
+  return `${fromServer ? destinationAddress(p) : sourceAddress(p)}|${clientPort}`;
+}
+
 interface TrackedConnection {
-  key: string;
+  clientEnd: ClientEnd;
   connection: ControlConnection;
+  /** Still in the tracker's tables: not retired. */
+  active: boolean;
+  /** Neighbours in the order of last use (`SessionTracker.leastRecent` first). */
+  usedBefore: TrackedConnection | null;
+  usedAfter: TrackedConnection | null;
   /** Made with the first segment of that direction that carries data, a FIN or a reset: most connections of a SYN flood never need one. */
   toServer: TcpDirectionStream | null;
   toClient: TcpDirectionStream | null;
@@ -70,13 +93,22 @@ export interface TrackerLimitsReached {
 }
 
 export class SessionTracker {
-  private readonly active = new Map<string, TrackedConnection>();
+  /**
+   * Active connections by their client end; a second connection from the same end to another
+   * server address (rare) goes into `activeToOtherServers`, keyed by the client end and the server.
+   */
+  private readonly activeByClientEnd = new Map<ClientEnd, TrackedConnection>();
+  private readonly activeToOtherServers = new Map<string, TrackedConnection>();
+  private activeCount = 0;
+  /** Ends of the list of active connections in the order of their last segment: the one idle longest is evicted first. */
+  private leastRecent: TrackedConnection | null = null;
+  private mostRecent: TrackedConnection | null = null;
   /** Finished or evicted connections, with the active ones making up all connections. */
   private readonly done: ControlConnection[] = [];
   /** Closed connections waiting out CLOSE_GRACE_SECONDS, oldest first. */
   private readonly closing: TrackedConnection[] = [];
-  /** A client's connection by "client|clientPort|serverPort", to place a SYN-ACK or segments from another address. */
-  private readonly byClientEnd = new Map<string, TrackedConnection>();
+  /** A client's connection by its client end, to place a SYN-ACK or segments from another address. */
+  private readonly byClientEnd = new Map<ClientEnd, TrackedConnection>();
   /** Calls by the call ID GRE carries towards that end and the client's address. */
   private readonly toClientIndex = new CallIndex();
   private readonly toServerIndex = new CallIndex();
@@ -133,13 +165,13 @@ export class SessionTracker {
     const clientPort = fromServer ? p.dstPort : p.srcPort;
     const server = fromServer ? src : dst;
     const serverPort = fromServer ? p.srcPort : p.dstPort;
-    const key = `${client}|${clientPort}|${server}|${serverPort}`;
-    let tracked = this.active.get(key);
+    const clientEnd = clientEndOf(p, fromServer);
+    let tracked = this.findActive(clientEnd, server);
     const isSyn = (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     if (tracked === undefined && fromServer) {
       // KB Q169831: the answer comes from another address than the one dialed. A SYN-ACK
       // belongs to the client's connection only if it acknowledges that connection's SYN.
-      const other = this.byClientEnd.get(`${client}|${clientPort}|${serverPort}`);
+      const other = this.byClientEnd.get(clientEnd);
       if (other !== undefined) {
         const answersSyn = other.connection.clientIsn >= 0 && p.tcpAck === ((other.connection.clientIsn + 1) >>> 0);
         if ((p.tcpFlags & TCP_SYN) === 0 || answersSyn) tracked = other;
@@ -148,10 +180,10 @@ export class SessionTracker {
     if (tracked === undefined && !fromServer && !isSyn) {
       // the client answering an address that answered for its connection (typically a reset
       // to the SYN-ACK from another address): recorded on that connection, not a new one
-      const other = this.byClientEnd.get(`${client}|${clientPort}|${serverPort}`);
+      const other = this.byClientEnd.get(clientEnd);
       if (other !== undefined && other.connection.answeringAddresses.includes(server)) {
+        other.connection.seen(frame);
         const origin = originOf(frame);
-        other.connection.last = origin;
         if (p.tcpFlags & TCP_FIN) other.connection.tcpEvent(other.connection.fins, { origin, from: "client", address: src });
         if (p.tcpFlags & TCP_RST) other.connection.tcpEvent(other.connection.resets, { origin, from: "client", address: src });
         return;
@@ -159,23 +191,25 @@ export class SessionTracker {
     }
     if (tracked !== undefined && isSyn && !fromServer && tracked.connection.clientIsn >= 0 && p.tcpSeq !== tracked.connection.clientIsn) {
       // the same four-tuple reused for a new connection
-      this.retire(key, tracked);
+      this.retire(tracked);
       tracked = undefined;
     }
     if (tracked === undefined) {
-      tracked = this.open(key, client, clientPort, server, serverPort, frame, !fromServer);
+      tracked = this.open(clientEnd, client, clientPort, server, serverPort, frame, !fromServer);
       if (!isSyn) tracked.connection.startedMidway = true;
     }
-    // most recently used last, so the first entry is the one idle longest
-    if (this.active.get(key) === tracked) {
-      this.active.delete(key);
-      this.active.set(key, tracked);
-    }
+    // a connection found by its client end from another address is not moved in the order of use
+    if (tracked.connection.dialed === server) this.markUsed(tracked);
     const connection = tracked.connection;
-    const origin = originOf(frame);
-    connection.last = origin;
-    const from: Side = fromServer ? "server" : "client";
+    connection.seen(frame);
     if (fromServer) connection.noteAnswer(src);
+    // a pure ACK is recorded in `seen` only: nothing below keeps its origin
+    if (p.payloadLength <= 0 && (p.tcpFlags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0) {
+      this.putAwayClosed(frame.tsSec);
+      return;
+    }
+    const origin = originOf(frame);
+    const from: Side = fromServer ? "server" : "client";
     if (isSyn && !fromServer) {
       connection.tcpEvent(connection.syns, origin);
       connection.clientIsn = p.tcpSeq;
@@ -203,8 +237,16 @@ export class SessionTracker {
     const closing = this.closing;
     while (closing.length > 0 && (closing.length > MAX_CONNECTIONS || closing[0].closedAtSec + CLOSE_GRACE_SECONDS <= nowSec)) {
       const tracked = closing.shift()!;
-      if (this.active.get(tracked.key) === tracked) this.retire(tracked.key, tracked);
+      if (tracked.active) this.retire(tracked);
     }
+  }
+
+  /** The active connection from `clientEnd` to `server`. */
+  private findActive(clientEnd: ClientEnd, server: string): TrackedConnection | undefined {
+    const first = this.activeByClientEnd.get(clientEnd);
+    if (first !== undefined && first.connection.dialed === server) return first;
+    if (this.activeToOtherServers.size === 0) return undefined;
+    return this.activeToOtherServers.get(otherServerKey(clientEnd, server));
   }
 
   /**
@@ -212,21 +254,46 @@ export class SessionTracker {
    * side (a stray SYN-ACK, a capture starting midway) takes the client's end only while no
    * other connection holds it, so it cannot capture the answers of the client's own.
    */
-  private open(key: string, client: string, clientPort: number, server: string, serverPort: number, frame: Frame, byClient: boolean): TrackedConnection {
-    if (this.active.size >= MAX_CONNECTIONS) this.evictOldest();
+  private open(clientEnd: ClientEnd, client: string, clientPort: number, server: string, serverPort: number, frame: Frame, byClient: boolean): TrackedConnection {
+    if (this.activeCount >= MAX_CONNECTIONS) this.evictOldest();
     const connection = new ControlConnection(client, clientPort, server, serverPort, this.connectionCount++, originOf(frame));
     const tracked: TrackedConnection = {
-      key,
+      clientEnd,
       connection,
+      active: true,
+      usedBefore: null,
+      usedAfter: null,
       toServer: null,
       toClient: null,
       serverIsn: -1,
       closedAtSec: -1,
     };
-    this.active.set(key, tracked);
-    const end = `${client}|${clientPort}|${serverPort}`;
-    if (byClient || !this.byClientEnd.has(end)) this.byClientEnd.set(end, tracked);
+    if (this.activeByClientEnd.has(clientEnd)) this.activeToOtherServers.set(otherServerKey(clientEnd, server), tracked);
+    else this.activeByClientEnd.set(clientEnd, tracked);
+    this.activeCount++;
+    this.markUsed(tracked);
+    if (byClient || !this.byClientEnd.has(clientEnd)) this.byClientEnd.set(clientEnd, tracked);
     return tracked;
+  }
+
+  /** Moves `tracked` to the most recently used end of the order of use (appends it when new). */
+  private markUsed(tracked: TrackedConnection): void {
+    if (this.mostRecent === tracked) return;
+    this.unlinkFromUse(tracked);
+    tracked.usedBefore = this.mostRecent;
+    if (this.mostRecent !== null) this.mostRecent.usedAfter = tracked;
+    else this.leastRecent = tracked;
+    this.mostRecent = tracked;
+  }
+
+  private unlinkFromUse(tracked: TrackedConnection): void {
+    const { usedBefore, usedAfter } = tracked;
+    if (usedBefore !== null) usedBefore.usedAfter = usedAfter;
+    else if (this.leastRecent === tracked) this.leastRecent = usedAfter;
+    if (usedAfter !== null) usedAfter.usedBefore = usedBefore;
+    else if (this.mostRecent === tracked) this.mostRecent = usedBefore;
+    tracked.usedBefore = null;
+    tracked.usedAfter = null;
   }
 
   /** The byte stream `from` sends, made on first use and told the SYN it began with, if one was seen. */
@@ -234,7 +301,7 @@ export class SessionTracker {
     const existing = from === "client" ? tracked.toServer : tracked.toClient;
     if (existing !== null) return existing;
     const connection = tracked.connection;
-    const stream = new TcpDirectionStream(this.streamEvents(connection, from));
+    const stream = new TcpDirectionStream(new ConnectionStreamEvents(tracked, from, this.toClientIndex, this.toServerIndex));
     const isn = from === "client" ? connection.clientIsn : tracked.serverIsn;
     if (isn >= 0) stream.segment(isn, TCP_SYN, EMPTY, 0, 0, connection.first);
     if (from === "client") tracked.toServer = stream;
@@ -242,37 +309,21 @@ export class SessionTracker {
     return stream;
   }
 
-  private streamEvents(connection: ControlConnection, from: Side): StreamEvents {
-    return {
-      message: (message, origin) => {
-        connection.message(message, from, origin);
-        this.indexCalls(connection);
-      },
-      malformed: (reason, origin) => connection.malformedMessage(reason, origin),
-      gap: (bytes, _origin, early) => connection.streamGap(bytes, early),
-    };
-  }
-
-  /** Makes each call findable by the call IDs its GRE carries (RFC 2637 §4.1: the receiver's). */
-  private indexCalls(connection: ControlConnection): void {
-    for (const call of connection.calls) {
-      if (call.clientCallId !== null) this.toClientIndex.set(connection.client, call.clientCallId, call);
-      if (call.serverCallId !== null) this.toServerIndex.set(connection.client, call.serverCallId, call);
-    }
-  }
-
-  /** Pushes out the connection idle longest: `active` keeps them in order of last use. */
+  /** Pushes out the connection idle longest. */
   private evictOldest(): void {
-    const oldest = this.active.entries().next();
-    if (oldest.done) return;
+    if (this.leastRecent === null) return;
     this.limits.connectionsEvicted++;
-    this.retire(oldest.value[0], oldest.value[1]);
+    this.retire(this.leastRecent);
   }
 
-  private retire(key: string, tracked: TrackedConnection): void {
-    this.active.delete(key);
-    const end = `${tracked.connection.client}|${tracked.connection.clientPort}|${tracked.connection.serverPort}`;
-    if (this.byClientEnd.get(end) === tracked) this.byClientEnd.delete(end);
+  private retire(tracked: TrackedConnection): void {
+    const { clientEnd, connection } = tracked;
+    if (this.activeByClientEnd.get(clientEnd) === tracked) this.activeByClientEnd.delete(clientEnd);
+    else this.activeToOtherServers.delete(otherServerKey(clientEnd, connection.dialed));
+    this.activeCount--;
+    tracked.active = false;
+    this.unlinkFromUse(tracked);
+    if (this.byClientEnd.get(clientEnd) === tracked) this.byClientEnd.delete(clientEnd);
     this.finishConnection(tracked);
   }
 
@@ -310,7 +361,7 @@ export class SessionTracker {
       return;
     }
     // RFC 1661 §2: 0x8000-0xbfff network control protocols, 0xc000-0xffff link control and authentication
-    if (p.pppProtocol >= 0x8000) call.pppControl(side, p.pppProtocol, p.buf, p.pppOffset, p.pppLength, originOf(frame));
+    if (p.pppProtocol >= 0x8000) call.pppControl(side, p.pppProtocol, p.buf, p.pppOffset, p.pppLength, frame);
   }
 
   /** IP inside the PPP of a tunnel: a PPTP session can run inside another. */
@@ -392,9 +443,7 @@ export class SessionTracker {
     const link = this.link(p, frame);
     if (link === undefined) return;
     link.touch(frame);
-    const client = p.srcPort === this.pptpPort ? destinationAddress(p) : sourceAddress(p);
-    const clientPort = p.srcPort === this.pptpPort ? p.dstPort : p.srcPort;
-    const tracked = this.byClientEnd.get(`${client}|${clientPort}|${this.pptpPort}`);
+    const tracked = this.byClientEnd.get(clientEndOf(p, p.srcPort === this.pptpPort));
     if (tracked) link.carries(tracked.connection.index);
   }
 
@@ -402,11 +451,54 @@ export class SessionTracker {
 
   /** End of capture: flush the streams and return every connection in the order it began. */
   finish(): { connections: ControlConnection[]; orphans: OrphanFlow[]; links: PppLink[] } {
-    for (const tracked of this.active.values()) this.finishConnection(tracked);
-    this.active.clear();
+    // least recently used first, as the connections stand in line for eviction
+    for (let tracked = this.leastRecent; tracked !== null; tracked = tracked.usedAfter) this.finishConnection(tracked);
+    this.activeByClientEnd.clear();
+    this.activeToOtherServers.clear();
+    this.byClientEnd.clear();
+    this.closing.length = 0;
+    this.activeCount = 0;
+    this.leastRecent = this.mostRecent = null;
     const connections = this.done.sort((a, b) => a.index - b.index);
     for (const connection of connections) for (const call of connection.calls) this.limits.lateControlFrames += call.lateControlFrames;
     return { connections, orphans: [...this.orphans.values()], links: [...this.linkMap.values()].filter((l) => l.frames > 0) };
   }
 }
 
+/** The key of a connection in `activeToOtherServers`. */
+function otherServerKey(clientEnd: ClientEnd, server: string): string {
+  return `${clientEnd}|${server}`;
+}
+
+/** What a connection's stream of one direction reports, handed on to the connection and the call indexes. */
+class ConnectionStreamEvents implements StreamEvents {
+  constructor(
+    private readonly tracked: TrackedConnection,
+    private readonly from: Side,
+    private readonly toClientIndex: CallIndex,
+    private readonly toServerIndex: CallIndex,
+  ) {}
+
+  message(message: PptpMessage, origin: SegmentOrigin): void {
+    this.tracked.connection.message(message, this.from, origin);
+    this.indexCalls();
+  }
+
+  /** Makes each call of the connection findable by the call IDs its GRE carries (RFC 2637 §4.1: the receiver's). */
+  private indexCalls(): void {
+    const { clientEnd, connection } = this.tracked;
+    const client4 = typeof clientEnd === "number" ? Math.floor(clientEnd / CLIENT_END_PORTS) : -1;
+    for (const call of connection.calls) {
+      if (call.clientCallId !== null) this.toClientIndex.set(client4, connection.client, call.clientCallId, call);
+      if (call.serverCallId !== null) this.toServerIndex.set(client4, connection.client, call.serverCallId, call);
+    }
+  }
+
+  malformed(reason: string, origin: SegmentOrigin): void {
+    this.tracked.connection.malformedMessage(reason, origin);
+  }
+
+  gap(bytes: number, _origin: SegmentOrigin, early: boolean): void {
+    this.tracked.connection.streamGap(bytes, early);
+  }
+}

@@ -10,6 +10,13 @@ describe("address text", () => {
     expect(ipv4ToString(0xffffffff)).toBe("255.255.255.255");
   });
 
+  it("IPv4 text stays right when addresses share a slot of the text cache, read again or not", () => {
+    const addresses = Array.from({ length: 5000 }, (_, i) => (0x0a000000 + i * 7919) >>> 0);
+    for (let round = 0; round < 2; round++) {
+      for (const n of addresses) expect(ipv4ToString(n)).toBe(`${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`);
+    }
+  });
+
   // The examples of RFC 5952 §4 and §5.
   const cases: Array<[string, string]> = [
     ["20010db8000000000000000000000001", "2001:db8::1"], // §4.1 leading zeros, §4.2.1 "::"

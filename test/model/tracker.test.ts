@@ -631,6 +631,38 @@ describe("limits", () => {
     expect(tracker.limits.sessionsDropped).toBe(0);
   });
 
+  it("pushes out the connection idle longest, not the one opened first", () => {
+    const { tracker, feed } = feeder();
+    for (let i = 0; i < MAX_CONNECTIONS; i++) feed(syn(i));
+    feed(syn(0)); // a retransmitted SYN: the first connection was just used
+    feed(syn(MAX_CONNECTIONS));
+    expect(tracker.limits.connectionsEvicted).toBe(1);
+    feed(syn(0)); // still tracked: joins its connection
+    feed(syn(1)); // pushed out: starts a connection of its own
+    const model = tracker.finish();
+    expect(model.connections).toHaveLength(MAX_CONNECTIONS + 2);
+    expect(model.connections[0]).toMatchObject({ client: "10.1.0.0" });
+    expect(model.connections[0].syns).toHaveLength(3);
+    expect(model.connections[1].syns).toHaveLength(1);
+    expect(model.connections[MAX_CONNECTIONS + 1]).toMatchObject({ client: "10.1.0.1" });
+  });
+
+  it("tells apart connections from one client address and port to two servers", () => {
+    const { tracker, feed } = feeder();
+    const toServer = (dst: string, seq: number): Buffer => ipv4({ src: "10.1.0.0", dst, payload: tcp({ srcPort: 40000, dstPort: 1723, seq, flags: TcpFlag.SYN }) });
+    for (let round = 0; round < 2; round++) {
+      feed(toServer(SERVER, 100));
+      feed(toServer("198.51.100.2", 200));
+      feed(toServer("198.51.100.3", 300));
+    }
+    const model = tracker.finish();
+    expect(model.connections.map((c) => [c.dialed, c.syns.length])).toEqual([
+      [SERVER, 2],
+      ["198.51.100.2", 2],
+      ["198.51.100.3", 2],
+    ]);
+  });
+
   it(`reports at most ${MAX_SESSIONS_REPORTED} control connections and counts the rest`, () => {
     const { tracker, feed } = feeder();
     for (let i = 0; i < MAX_SESSIONS_REPORTED + 5; i++) feed(syn(i));
