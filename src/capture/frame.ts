@@ -113,6 +113,11 @@ export function originOf(frame: FrameOrigin): FrameOrigin {
   return { fileIndex: frame.fileIndex, frameNo: frame.frameNo, tsSec: frame.tsSec, tsNsec: frame.tsNsec };
 }
 
+/** Capture seconds from `from` to `to` (negative when `to` came first). */
+export function secondsBetween(from: FrameOrigin, to: FrameOrigin): number {
+  return to.tsSec - from.tsSec + (to.tsNsec - from.tsNsec) / 1e9;
+}
+
 /** True when a was seen earlier than b. */
 export function originBefore(a: FrameOrigin, b: FrameOrigin): boolean {
   return a.tsSec !== b.tsSec ? a.tsSec < b.tsSec : a.tsNsec < b.tsNsec;

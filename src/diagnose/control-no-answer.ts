@@ -4,7 +4,8 @@
  * address is wrong, or a firewall on the way drops TCP to port 1723.
  */
 import { type Finding, endpoint } from "../report/schema.js";
-import { evidence, secondsBetween } from "./ppp-scope.js";
+import { secondsBetween } from "../capture/frame.js";
+import { evidence } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
 import { counted, framesText } from "./tunnel-evidence.js";
 

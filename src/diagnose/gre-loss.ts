@@ -16,7 +16,8 @@
  *   packets after which the peer sent GRE of its own before the sender's next one count: a
  *   peer that acknowledges a burst at once names its last packet, often a small one. And
  *   packets never covered by an acknowledgment, while the peer still sent acknowledgments
- *   ACK_WAIT_SECONDS later, were lost.
+ *   ACK_WAIT_SECONDS later, were lost. The model judges the acknowledgments when a call is
+ *   put away (GreDirection.releaseHistories); GRE that still comes is judged at the end.
  *
  * Packets that arrive late fill their gap and are not lost; repeats are not counted. A
  * capture that also misses bytes of the TCP control stream (which TCP retransmits, so the
@@ -26,24 +27,21 @@
  */
 import type { FrameOrigin } from "../capture/frame.js";
 import type { Side } from "../model/control.js";
-import { type GreDirection, SEQUENCE_HISTORY, type SequenceHistory, seqAfter } from "../model/gre-flow.js";
+import { ACK_WAIT_SECONDS, type AckJudgement, type GreDirection, MIN_LARGE_UNACKNOWLEDGED, type SentPacket, seqAfter } from "../model/gre-flow.js";
 import type { Finding, Severity } from "../report/schema.js";
 import { formatFrameRef } from "../report/schema.js";
 import { sharedCallIds } from "./call-id-mismatch.js";
 import type { CaptureFacts, SessionFacts } from "./facts.js";
-import { callPlace, evidence, frameText, secondsBetween } from "./ppp-scope.js";
+import { callPlace, evidence, frameText } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
 import { FRAMES_NAMED, counted, framesText } from "./tunnel-evidence.js";
 
 const CODE = "gre-loss";
 
-/** A peer acknowledges within well under a second (RFC 2637 §4.4 adapts its timeout to the round trip); after this, an unacknowledged packet is lost. */
-export const ACK_WAIT_SECONDS = 2;
 /** Lost packets, and their share of those sent, from which loss is a warning rather than info. */
 export const MIN_LOST_FOR_WARNING = 3;
 export const MIN_LOSS_SHARE_FOR_WARNING = 0.01;
-/** Unacknowledged packets above the size boundary needed before size is blamed, and the chance below which it is. */
-export const MIN_LARGE_UNACKNOWLEDGED = 4;
+/** The chance below which size is blamed for unacknowledged packets (MIN_LARGE_UNACKNOWLEDGED of them at least). */
 export const MAX_CHANCE = 0.01;
 /** Smaller packets needed to tell how often the peer acknowledges one. */
 const MIN_SMALLER_SAMPLE = 4;
@@ -57,24 +55,6 @@ const SIZE_MARGIN = 100;
 /** RFC 1661 §6.1: the MRU when none was negotiated. */
 const DEFAULT_MRU = 1500;
 
-interface SentPacket {
-  seq: number;
-  size: number;
-  origin: FrameOrigin;
-  /** Frame of the sender's next packet in the same file (Infinity when none is remembered). */
-  nextFrameNo: number;
-}
-
-/** The sender's last packets as the peer's acknowledgments judged them (SEQUENCE_HISTORY at most). */
-interface AckJudgement {
-  /** Named by an acknowledgment. */
-  acknowledged: SentPacket[];
-  /** Skipped by the acknowledgments (may have arrived). */
-  passed: SentPacket[];
-  /** Never covered, though the peer acknowledged other packets ACK_WAIT_SECONDS or more after they were sent. */
-  unacknowledged: SentPacket[];
-}
-
 interface BlackHole {
   /** Largest packet the peer acknowledged. */
   boundary: number;
@@ -84,92 +64,28 @@ interface BlackHole {
   chance: number;
 }
 
-function judgeAcknowledgments(flow: GreDirection, peer: GreDirection): AckJudgement | null {
-  const sent = flow.history;
-  const acks = peer.history;
-  if (sent === null || acks === null || peer.acksCarried === 0 || flow.first === null || flow.highestSeq < 0) return null;
-  const lastAckSeconds = secondsBetween(flow.first, peer.lastAck);
-  const inAckRange = (seq: number) => peer.highestAck >= 0 && !seqAfter(seq, peer.highestAck);
-  const waitedFor = (seq: number) => lastAckSeconds - sent.millisOf(seq) / 1000 >= ACK_WAIT_SECONDS;
-  // first a count without allocation: most flows have every packet acknowledged, and then nothing is judged
-  let notAcknowledged = 0;
-  let unacknowledged = 0;
-  for (let back = 0; back < SEQUENCE_HISTORY; back++) {
-    const seq = (flow.highestSeq - back) >>> 0;
-    if (!sent.hasSent(seq)) continue;
-    if (inAckRange(seq)) {
-      if (!acks.acknowledged(seq)) notAcknowledged++;
-    } else if (waitedFor(seq)) unacknowledged++;
-  }
-  if (unacknowledged === 0 && notAcknowledged + unacknowledged < MIN_LARGE_UNACKNOWLEDGED) return null;
-
-  const judged: AckJudgement = { acknowledged: [], passed: [], unacknowledged: [] };
-  for (let back = 0; back < SEQUENCE_HISTORY; back++) {
-    const seq = (flow.highestSeq - back) >>> 0;
-    if (!sent.hasSent(seq)) continue;
-    const acknowledgedRange = inAckRange(seq);
-    if (!acknowledgedRange && !waitedFor(seq)) continue;
-    const millis = sent.millisOf(seq);
-    const frame = sent.frameOf(seq);
-    const next = (seq + 1) >>> 0;
-    const nextFrame = sent.hasSent(next) ? sent.frameOf(next) : null;
-    const time = timeAfter(flow.first, millis);
-    const packet = {
-      seq,
-      size: sent.sizeOf(seq),
-      origin: { fileIndex: frame.fileIndex, frameNo: frame.frameNo, tsSec: time.tsSec, tsNsec: time.tsNsec },
-      nextFrameNo: nextFrame !== null && nextFrame.fileIndex === frame.fileIndex ? nextFrame.frameNo : Infinity,
-    };
-    if (acknowledgedRange) (acks.acknowledged(seq) ? judged.acknowledged : judged.passed).push(packet);
-    else judged.unacknowledged.push(packet);
-  }
-  for (const list of [judged.acknowledged, judged.passed, judged.unacknowledged]) list.reverse();
-  return judged;
-}
-
-/** The time `millis` after `origin` (the history keeps times to the millisecond). */
-function timeAfter(origin: FrameOrigin, millis: number): { tsSec: number; tsNsec: number } {
-  const nanos = origin.tsNsec + millis * 1e6;
-  return { tsSec: origin.tsSec + Math.floor(nanos / 1e9), tsNsec: nanos % 1e9 };
-}
-
 /**
  * The largest acknowledged size, and the packets above it that went unacknowledged, if chance
  * cannot explain them. `lostAcks`: packets of the acknowledging direction lost before the
  * capture point; each may have carried the one acknowledgment that named a packet, so that
  * many unacknowledged packets do not count as evidence.
  */
-function blackHoleOf(judged: AckJudgement, lostAcks: number, peer: SequenceHistory): BlackHole | null {
+function blackHoleOf(judged: AckJudgement, lostAcks: number): BlackHole | null {
   if (judged.acknowledged.length === 0) return null;
   const boundary = Math.max(...judged.acknowledged.map((p) => p.size));
   if (boundary < MIN_BLACK_HOLE_PAYLOAD) return null;
   const candidates = [...judged.passed, ...judged.unacknowledged].filter((p) => p.size > boundary).length;
   if (candidates - lostAcks < MIN_LARGE_UNACKNOWLEDGED) return null;
   // a peer that acknowledges a burst at once names its last packet only: count a packet only when the peer sent between it and the next
-  const peerFrames = peer.framesByFile();
-  const answeredBetween = (p: SentPacket) => frameBetween(peerFrames.get(p.origin.fileIndex), p.origin.frameNo, p.nextFrameNo);
-  const notAcknowledged = [...judged.passed, ...judged.unacknowledged].filter(answeredBetween).sort((a, b) => (seqAfter(a.seq, b.seq) ? 1 : -1));
+  const notAcknowledged = [...judged.passed, ...judged.unacknowledged].filter((p) => p.answered).sort((a, b) => (seqAfter(a.seq, b.seq) ? 1 : -1));
   const above = notAcknowledged.filter((p) => p.size > boundary);
-  const acknowledgedBelow = judged.acknowledged.filter(answeredBetween).length;
+  const acknowledgedBelow = judged.acknowledged.filter((p) => p.answered).length;
   const below = acknowledgedBelow + notAcknowledged.length - above.length;
   const unexplained = above.length - lostAcks;
   if (below < MIN_SMALLER_SAMPLE || unexplained < MIN_LARGE_UNACKNOWLEDGED) return null;
   const chance = (1 - acknowledgedBelow / below) ** unexplained;
   if (chance > MAX_CHANCE) return null;
   return { boundary, above, acknowledgedBelow, below, chance };
-}
-
-/** Whether the sorted `frames` hold one after `after` and before `before` (binary search). */
-function frameBetween(frames: readonly number[] | undefined, after: number, before: number): boolean {
-  if (frames === undefined) return false;
-  let low = 0;
-  let high = frames.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (frames[mid] <= after) low = mid + 1;
-    else high = mid;
-  }
-  return low < frames.length && frames[low] < before;
 }
 
 function sizeRange(packets: readonly SentPacket[]): string {
@@ -206,8 +122,8 @@ function directionFinding(facts: SessionFacts, capture: CaptureFacts, senderSide
   // behind the loss: sequence numbers that never arrived
   const gapLost = lostBeforeCapture(flow);
   // before the loss: what the peer's acknowledgments say
-  const judged = judgeAcknowledgments(flow, peer);
-  const blackHole = judged === null ? null : blackHoleOf(judged, lostBeforeCapture(peer), peer.history!);
+  const judged = flow.acknowledgments(peer);
+  const blackHole = judged === null ? null : blackHoleOf(judged, lostBeforeCapture(peer));
   const unacknowledged = blackHole?.above ?? judged?.unacknowledged ?? [];
   const lost = gapLost + unacknowledged.length;
   if (lost === 0) return null;

@@ -5,7 +5,7 @@
  * finding that names the link. The scope carries the words for the place and its two
  * ends, so that the findings read alike in both, and the helpers the rules share.
  */
-import { type FrameOrigin, originBefore, originOf } from "../capture/frame.js";
+import { type FrameOrigin, originBefore, originOf, secondsBetween } from "../capture/frame.js";
 import type { GreDirection } from "../model/gre-flow.js";
 import type { PppSide, PppSummary, TerminateFact } from "../model/ppp-negotiation.js";
 import type { FrameRefs } from "../model/sessions.js";
@@ -120,10 +120,6 @@ export function otherSide(side: PppSide): PppSide {
 /** First letter up, for an end's name at the start of a sentence. */
 export function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-export function secondsBetween(from: FrameOrigin, to: FrameOrigin): number {
-  return to.tsSec - from.tsSec + (to.tsNsec - from.tsNsec) / 1e9;
 }
 
 /** The capture went on at least `seconds` after `from` (false when its end is unknown). */

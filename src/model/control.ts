@@ -115,12 +115,14 @@ export class Call {
 
   /**
    * The control connection is over: keep the summary of the PPP negotiation and drop its
-   * state, which is most of a call's memory. GRE is still counted.
+   * state, which is most of a call's memory, and judge its GRE acknowledgments so that new
+   * calls can take the sequence histories. GRE is still counted.
    */
   seal(): void {
     if (this.negotiation === null) return;
     this.sealedSummary = this.negotiation.summary();
     this.negotiation = null;
+    GreDirection.releaseHistories(this.toServer, this.toClient);
   }
 
   /** The call was answered with success (Outgoing-Call-Reply 1 connected, Incoming-Call-Reply 1 connect). */

@@ -2,7 +2,7 @@
  * One direction of a call's enhanced GRE (RFC 2637 §4): packets and bytes, the
  * addresses they came from, sequence gaps and acknowledgments.
  */
-import { type Frame, type FrameOrigin, originOf } from "../capture/frame.js";
+import { type Frame, type FrameOrigin, originOf, secondsBetween } from "../capture/frame.js";
 import { sourceAddress } from "../decode/address.js";
 import type { Packet } from "../decode/packet.js";
 
@@ -14,7 +14,8 @@ export const LARGE_PAYLOAD_BYTES = 1000;
 
 /**
  * Sequence numbers remembered per direction (a power of two): the last ones seen sent, with
- * size, time and frame, and the acknowledgment numbers carried. Allocated once per flow.
+ * size, time and frame, and the acknowledgment numbers carried. Taken with a flow's first
+ * packet, given back when its call is put away.
  */
 export const SEQUENCE_HISTORY = 128;
 const HISTORY_SLOT = SEQUENCE_HISTORY - 1;
@@ -36,11 +37,15 @@ const HISTORY_WORDS = SEQUENCE_HISTORY * SLOT_WORDS;
 /**
  * Histories are views into shared slabs: a typed array of its own costs a fresh zeroed
  * allocation (about 15 us for 4 KB, page faults included), a view into a slab a hundredth
- * of that. Histories live as long as their flow, so slabs are only ever filled, never reused.
+ * of that. A call gives its histories back when it is put away (releaseHistories), and new
+ * calls take those first, so the slabs hold about as many histories as calls are open at once.
  */
 const HISTORIES_PER_SLAB = 256;
 let slab = new ArrayBuffer(0);
 let slabUsed = HISTORIES_PER_SLAB;
+/** Histories given back, for the next flows to take; beyond the limit they are left to the garbage collector (4 MB kept at most). */
+const MAX_SPARE_HISTORIES = 1024;
+const spareHistories: SequenceHistory[] = [];
 
 function historyWords(): Uint32Array {
   if (slabUsed === HISTORIES_PER_SLAB) {
@@ -48,6 +53,13 @@ function historyWords(): Uint32Array {
     slabUsed = 0;
   }
   return new Uint32Array(slab, slabUsed++ * HISTORY_WORDS * Uint32Array.BYTES_PER_ELEMENT, HISTORY_WORDS);
+}
+
+function takeHistory(): SequenceHistory {
+  const spare = spareHistories.pop();
+  if (spare === undefined) return new SequenceHistory();
+  spare.clear();
+  return spare;
 }
 
 /**
@@ -61,7 +73,11 @@ export class SequenceHistory {
   private readonly slots = historyWords();
 
   constructor() {
-    // an empty slot holds a number that does not belong in it, so no lookup matches it
+    this.clear();
+  }
+
+  /** Forgets every packet: an empty slot holds a number that does not belong in it, so no lookup matches it. */
+  clear(): void {
     for (let i = 0; i < SEQUENCE_HISTORY; i++) this.slots[i * SLOT_WORDS + SEQ] = this.slots[i * SLOT_WORDS + ACK] = i + 1;
   }
 
@@ -124,6 +140,116 @@ export class SequenceHistory {
   }
 }
 
+/** A peer acknowledges within well under a second (RFC 2637 §4.4 adapts its timeout to the round trip); after this, an unacknowledged packet is lost. */
+export const ACK_WAIT_SECONDS = 2;
+/** Unacknowledged packets above the size boundary needed before size is blamed (gre-loss): fewer not acknowledged, and none waited for, is nothing to judge. */
+export const MIN_LARGE_UNACKNOWLEDGED = 4;
+
+export interface SentPacket {
+  seq: number;
+  size: number;
+  origin: FrameOrigin;
+  /** The peer sent GRE after this packet and before the sender's next one (in the same file): its acknowledgment had a chance to name it. */
+  answered: boolean;
+}
+
+/** The sender's last packets as the peer's acknowledgments judged them (SEQUENCE_HISTORY at most per history), in the order sent. */
+export interface AckJudgement {
+  /** Named by an acknowledgment. */
+  acknowledged: SentPacket[];
+  /** Skipped by the acknowledgments (may have arrived). */
+  passed: SentPacket[];
+  /** Never covered, though the peer acknowledged other packets ACK_WAIT_SECONDS or more after they were sent. */
+  unacknowledged: SentPacket[];
+}
+
+/**
+ * The packets in `flow`'s history as `peer`'s history of acknowledgments judges them; null when
+ * there is nothing to tell (most flows: every packet acknowledged).
+ */
+function judgeHistories(flow: GreDirection, peer: GreDirection): AckJudgement | null {
+  const sent = flow.history;
+  const acks = peer.history;
+  if (sent === null || acks === null || peer.acksCarried === 0 || flow.first === null || flow.highestSeq < 0) return null;
+  const first = flow.first;
+  const highestAck = peer.highestAck;
+  const lastAckSeconds = secondsBetween(first, peer.lastAck);
+  // first a count without allocation: most flows have every packet acknowledged, and then nothing is judged
+  let notAcknowledged = 0;
+  let unacknowledged = 0;
+  for (let back = 0; back < SEQUENCE_HISTORY; back++) {
+    const seq = (flow.highestSeq - back) >>> 0;
+    if (!sent.hasSent(seq)) continue;
+    if (inAckRange(seq, highestAck)) {
+      if (!acks.acknowledged(seq)) notAcknowledged++;
+    } else if (waitedFor(sent, seq, lastAckSeconds)) unacknowledged++;
+  }
+  if (unacknowledged === 0 && notAcknowledged < MIN_LARGE_UNACKNOWLEDGED) return null;
+
+  const peerFrames = acks.framesByFile();
+  const judged: AckJudgement = { acknowledged: [], passed: [], unacknowledged: [] };
+  for (let back = 0; back < SEQUENCE_HISTORY; back++) {
+    const seq = (flow.highestSeq - back) >>> 0;
+    if (!sent.hasSent(seq)) continue;
+    const acknowledgedRange = inAckRange(seq, highestAck);
+    if (!acknowledgedRange && !waitedFor(sent, seq, lastAckSeconds)) continue;
+    const frame = sent.frameOf(seq);
+    const next = (seq + 1) >>> 0;
+    const nextFrame = sent.hasSent(next) ? sent.frameOf(next) : null;
+    const nextFrameNo = nextFrame !== null && nextFrame.fileIndex === frame.fileIndex ? nextFrame.frameNo : Infinity;
+    const time = timeAfter(first, sent.millisOf(seq));
+    const packet = {
+      seq,
+      size: sent.sizeOf(seq),
+      origin: { fileIndex: frame.fileIndex, frameNo: frame.frameNo, tsSec: time.tsSec, tsNsec: time.tsNsec },
+      answered: frameBetween(peerFrames.get(frame.fileIndex), frame.frameNo, nextFrameNo),
+    };
+    if (acknowledgedRange) (acks.acknowledged(seq) ? judged.acknowledged : judged.passed).push(packet);
+    else judged.unacknowledged.push(packet);
+  }
+  for (const list of [judged.acknowledged, judged.passed, judged.unacknowledged]) list.reverse();
+  return judged;
+}
+
+/** Whether an acknowledgment up to `highestAck` (-1: none) covers `seq`. */
+function inAckRange(seq: number, highestAck: number): boolean {
+  return highestAck >= 0 && !seqAfter(seq, highestAck);
+}
+
+/** Whether the peer's last acknowledgment came ACK_WAIT_SECONDS or more after `seq` was sent. */
+function waitedFor(sent: SequenceHistory, seq: number, lastAckSeconds: number): boolean {
+  return lastAckSeconds - sent.millisOf(seq) / 1000 >= ACK_WAIT_SECONDS;
+}
+
+/** The time `millis` after `origin` (the history keeps times to the millisecond). */
+function timeAfter(origin: FrameOrigin, millis: number): { tsSec: number; tsNsec: number } {
+  const nanos = origin.tsNsec + millis * 1e6;
+  return { tsSec: origin.tsSec + Math.floor(nanos / 1e9), tsNsec: nanos % 1e9 };
+}
+
+/** Whether the sorted `frames` hold one after `after` and before `before` (binary search). */
+function frameBetween(frames: readonly number[] | undefined, after: number, before: number): boolean {
+  if (frames === undefined) return false;
+  let low = 0;
+  let high = frames.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (frames[mid] <= after) low = mid + 1;
+    else high = mid;
+  }
+  return low < frames.length && frames[low] < before;
+}
+
+/** Both judgements, `earlier` first; either may be null. */
+function joinJudgements(earlier: AckJudgement | null, later: AckJudgement | null): AckJudgement | null {
+  if (earlier === null || later === null) return earlier ?? later;
+  return {
+    acknowledged: [...earlier.acknowledged, ...later.acknowledged],
+    passed: [...earlier.passed, ...later.passed],
+    unacknowledged: [...earlier.unacknowledged, ...later.unacknowledged],
+  };
+}
+
 export interface GreSource {
   address: string;
   packets: number;
@@ -166,8 +292,10 @@ export class GreDirection {
   /** Packets that carried an acknowledgment number, and the last of them (updated in place). */
   acksCarried = 0;
   readonly lastAck: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };
-  /** Sent and acknowledged sequence numbers, allocated with the first of them. */
+  /** Sent and acknowledged sequence numbers, taken with the first of them and given back when the call is put away. */
   history: SequenceHistory | null = null;
+  /** What the acknowledgments said of the packets in histories given back (releaseHistories). */
+  private judgedBefore: AckJudgement | null = null;
   /** Bit i: sequence number highestSeq - i was seen. */
   private recentSeen = 0;
   private currentSource: GreSource | null = null;
@@ -196,16 +324,40 @@ export class GreDirection {
     if (p.greAck >= 0) this.noteAck(p.greAck, frame);
   }
 
+  /**
+   * A call is put away: judges both directions' acknowledgments while their histories still
+   * hold them, then gives the histories back for new calls. GRE that still comes takes a
+   * history again, judged with the rest (acknowledgments).
+   */
+  static releaseHistories(toServer: GreDirection, toClient: GreDirection): void {
+    const judgedToServer = judgeHistories(toServer, toClient);
+    const judgedToClient = judgeHistories(toClient, toServer);
+    toServer.judgedBefore = joinJudgements(toServer.judgedBefore, judgedToServer);
+    toClient.judgedBefore = joinJudgements(toClient.judgedBefore, judgedToClient);
+    toServer.giveBackHistory();
+    toClient.giveBackHistory();
+  }
+
+  private giveBackHistory(): void {
+    if (this.history !== null && spareHistories.length < MAX_SPARE_HISTORIES) spareHistories.push(this.history);
+    this.history = null;
+  }
+
+  /** This direction's packets as `peer`'s acknowledgments judged them: those of histories given back, then those of the current one. */
+  acknowledgments(peer: GreDirection): AckJudgement | null {
+    return joinJudgements(this.judgedBefore, judgeHistories(this, peer));
+  }
+
   /** Writes the packet into the history ring: nothing allocated after the first. */
   private remember(seq: number, payloadLength: number, frame: Frame): void {
     const first = this.first!;
     const millis = (frame.tsSec - first.tsSec) * 1000 + Math.floor((frame.tsNsec - first.tsNsec) / 1e6);
-    (this.history ??= new SequenceHistory()).recordSent(seq, payloadLength, millis > 0 ? millis : 0, frame.frameNo, frame.fileIndex);
+    (this.history ??= takeHistory()).recordSent(seq, payloadLength, millis > 0 ? millis : 0, frame.frameNo, frame.fileIndex);
   }
 
   private noteAck(ack: number, frame: Frame): void {
     if (this.highestAck < 0 || seqAfter(ack, this.highestAck)) this.highestAck = ack;
-    (this.history ??= new SequenceHistory()).recordAck(ack, frame.frameNo, frame.fileIndex);
+    (this.history ??= takeHistory()).recordAck(ack, frame.frameNo, frame.fileIndex);
     this.acksCarried++;
     this.lastAck.fileIndex = frame.fileIndex;
     this.lastAck.frameNo = frame.frameNo;

@@ -16,6 +16,8 @@ import { ControlCode as Code } from "../../src/decode/ppp/control-packet.js";
 import { PppProtocol } from "../../src/decode/ppp/protocols.js";
 import { PptpMessageType as Msg } from "../../src/decode/pptp.js";
 import { GreDirection } from "../../src/model/gre-flow.js";
+import { CLOSE_GRACE_SECONDS } from "../../src/model/tracker.js";
+import type { PptpConversation } from "../../src/synth/conversation.js";
 import { ethernet } from "../../src/synth/ethernet.js";
 import { enhancedGre } from "../../src/synth/gre.js";
 import { ipv4 } from "../../src/synth/ipv4.js";
@@ -164,6 +166,42 @@ describe("gre-loss", () => {
     expect(finding.message).toContain("lost 10 packets (16.9% of 59 sent)");
     expect(finding.message).toContain(`198.51.100.20 never acknowledged 10 packets (frames ${lost.join(", ")}, ...), although it went on acknowledging up to frame 128, 2 s or more after they were sent`);
     expect(finding.detail).toBe("not the large packets");
+  });
+
+  it("GRE of a call after its connection was put away is judged too, after what was judged when it was put away", async () => {
+    // twice 20 rounds, whose last 10 client frames never reach the server, and 2.5 s later an
+    // acknowledgment-only packet still naming the last that did; between the two the control
+    // connection closes and, CLOSE_GRACE_SECONDS later, is put away (the reset), the call sealed
+    const lossyRounds = (conv: PptpConversation, p: typeof SESSION & { random: SeededRandom }) => {
+      for (let i = 0; i < 20; i++) {
+        conv.greFrame("client", mppeFrame({ ...p, minDataBytes: 200, maxDataBytes: 200 }), i >= 10 ? "lost-after-capture" : "delivered");
+        conv.greFrame("server", mppeFrame({ ...p, minDataBytes: 100, maxDataBytes: 100 }));
+      }
+    };
+    const records = scripted((conv) => {
+      establishCall(conv, CLIENT_ID, SERVER_ID);
+      const p = { ...SESSION, random: new SeededRandom(9) };
+      negotiatePpp(conv, p);
+      lossyRounds(conv, p);
+      conv.wait(3);
+      clearCall(conv, CLIENT_ID, SERVER_ID);
+      conv.wait(CLOSE_GRACE_SECONDS + 1);
+      conv.reset("client");
+      lossyRounds(conv, p);
+    });
+    // the client's sequence numbers: 0-8 negotiation, 9-28 the first rounds, 29-48 the second
+    const staleAck = (after: SynthRecord, ack: number): SynthRecord => ({
+      tsSec: after.tsSec + 2,
+      tsNsec: after.tsNsec + 500_000_000,
+      data: ethernet({ payload: ipv4({ src: DATA_ADDRESSES.server, dst: DATA_ADDRESSES.client, payload: enhancedGre({ callId: CLIENT_ID, ack }) }) }),
+    });
+    records.push(staleAck(records[records.length - 1], 38)); // frame 117
+    records.splice(67, 0, staleAck(records[66], 18)); // frame 68, before the control connection closes
+    const finding = theFinding(await captures.analyze(records, ONLY), "gre-loss");
+    // frames 28-67 the first rounds (the lost client frames 48-66), 69-76 the clearing and the reset, 77-116 the second rounds
+    expect(finding.message).toContain("GRE from 192.0.2.20 to 198.51.100.20");
+    expect(finding.message).toContain("198.51.100.20 never acknowledged 20 packets (frames 48, 50, 52, 54, 56, 58, 60, 62, ...)");
+    expect(finding.frames).toEqual([48, 50, 52, 54, 56, 58, 60, 62, 117]);
   });
 
   it("gaps while the capture also misses bytes of the TCP control stream: info, the capture may have dropped them", async () => {
