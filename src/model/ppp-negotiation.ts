@@ -40,7 +40,7 @@
  *   "not-seen"   no packet of the protocol
  */
 import { type FrameOrigin, originOf } from "../capture/frame.js";
-import { type CcpOption, CcpOptionType, MppeBit } from "../decode/ppp/ccp.js";
+import { type CcpOption, CcpOptionType, MppeBit, mppeBitNames } from "../decode/ppp/ccp.js";
 import { ChapCode, type MsChapFailure } from "../decode/ppp/chap.js";
 import { CONTROL_HEADER_LENGTH, type ControlPacket, ControlCode } from "../decode/ppp/control-packet.js";
 import { hexOf } from "../decode/ppp/bytes.js";
@@ -394,11 +394,13 @@ function authProtocolName(protocol: number, chapAlgorithm: number | null): strin
   }
 }
 
+const interfaceIdentifierOf = (o: AnyOption): string | undefined => o.interfaceIdentifier;
+
 const hex32 = (value: number): string => `0x${value.toString(16).padStart(8, "0")}`;
 
 function mppeWord(option: AnyOption): MppeWord | null {
   if (option.supportedBits === undefined) return null;
-  return { bits: option.supportedBits, hex: hex32(option.supportedBits), names: [...(option.supportedBitNames ?? [])] };
+  return { bits: option.supportedBits, hex: hex32(option.supportedBits), names: mppeBitNames(option.supportedBits) };
 }
 
 /** The option's value as readable text; hex when the value is damaged or has no reading. */
@@ -413,7 +415,7 @@ function optionValueText(o: AnyOption): string {
   if (o.address !== undefined) return o.address;
   if (o.sourceAddress !== undefined) return `${o.sourceAddress} ${o.destinationAddress}`;
   if (o.compressionProtocolName !== undefined) return o.compressionProtocolName;
-  if (o.supportedBits !== undefined) return `${hex32(o.supportedBits)} (${(o.supportedBitNames ?? []).join(", ")})`;
+  if (o.supportedBits !== undefined) return `${hex32(o.supportedBits)} (${mppeBitNames(o.supportedBits).join(", ")})`;
   if (o.interfaceIdentifier !== undefined) return o.interfaceIdentifier;
   return o.value;
 }
@@ -424,8 +426,51 @@ function optionFact(o: AnyOption): OptionFact {
   return fact;
 }
 
-const findOption = (options: readonly AnyOption[], type: number): AnyOption | undefined =>
-  options.find((o) => o.type === type && o.malformed === null);
+/** The first well-formed option of this type. */
+function findOption(options: readonly AnyOption[], type: number): AnyOption | undefined {
+  // Indexed loops here and below: for-of and find() allocate an iterator or a closure per call.
+  for (let i = 0; i < options.length; i++) {
+    if (options[i].type === type && options[i].malformed === null) return options[i];
+  }
+  return undefined;
+}
+
+/** The CHAP algorithm in the exchange's Authentication-Protocol option; -1 when none. */
+function chapAlgorithmIn(exchange: Exchange | null): number {
+  const option = exchange === null ? undefined : findOption(exchange.options, LcpOptionType.AuthenticationProtocol);
+  return option?.authProtocol === PppProtocol.CHAP && option.chapAlgorithm !== undefined ? option.chapAlgorithm : -1;
+}
+
+/** The option of this type in the side's Acked request. */
+function ackedOption(direction: Direction, type: number): AnyOption | undefined {
+  return direction.acked === null ? undefined : findOption(direction.acked.options, type);
+}
+
+function compression(direction: Direction): { pfc: boolean; acfc: boolean } {
+  return {
+    pfc: ackedOption(direction, LcpOptionType.ProtocolFieldCompression) !== undefined,
+    acfc: ackedOption(direction, LcpOptionType.AddressControlFieldCompression) !== undefined,
+  };
+}
+
+/** LCP fails "auth-refused" when the peer Nak'd or Rejected the authentication `side` asked for. */
+function authRefusal(side: number, facts: AuthRequestFacts | null): NegotiationFailure | null {
+  if (facts === null || (facts.answer !== "naked" && facts.answer !== "rejected")) return null;
+  return {
+    reason: "auth-refused",
+    side: SIDES[1 - side],
+    detail: `${facts.requested} ${facts.answer === "naked" ? "Nak'd" : "Rejected"}`,
+    frames: facts.answerFrame === null ? [] : [facts.answerFrame],
+  };
+}
+
+/** The direction's name-server address of this type: into `acked` from its Acked request, `suggested` from a Nak. */
+function collectServerAddress(direction: Direction, type: number, acked: string[], suggested: string[]): void {
+  const address = ackedOption(direction, type)?.address;
+  if (address !== undefined && address !== UNSPECIFIED_ADDRESS && !acked.includes(address)) acked.push(address);
+  const nak = direction.naks.get(type)?.lastOption.address;
+  if (nak !== undefined && nak !== UNSPECIFIED_ADDRESS && !suggested.includes(nak)) suggested.push(nak);
+}
 
 /** Appends while the list is below `limit`; false when the item was left out. */
 function pushBounded<T>(list: T[], item: T, limit: number): boolean {
@@ -451,13 +496,16 @@ interface Exchange {
   lastSeq: number;
   answer: AnswerKind | null;
   answerFrame: FrameOrigin | null;
-  answerOptions: AnyOption[];
+  answerOptions: readonly AnyOption[];
 }
 
 /** OptionTally plus the option as decoded (the report gets its text). */
 interface Tally extends OptionTally {
   lastOption: AnyOption;
 }
+
+/** Stands for an option list nothing was put in yet (no first request, no answer). */
+const NO_OPTIONS: readonly AnyOption[] = [];
 
 /** Stands for a table nothing was written to yet: most directions never see a Nak or a Reject, some no request. */
 const NO_ENTRIES: ReadonlyMap<number, never> = new Map<number, never>();
@@ -471,9 +519,9 @@ class Direction {
   requestsSinceAnswer = 0;
   first: FrameOrigin | null = null;
   /** Options of the first request (what the side wanted before any Nak). */
-  firstOptions: AnyOption[] = [];
-  /** The last value requested per option type (one octet: at most 256 entries). */
-  requested: ReadonlyMap<number, AnyOption> = NO_ENTRIES;
+  firstOptions: readonly AnyOption[] = NO_OPTIONS;
+  /** The last well-formed option of the watched type any request carried (see Negotiation.watchedType). */
+  lastWatched: AnyOption | null = null;
   current: Exchange | null = null;
   /** The exchanges of the last MAX_EXCHANGES_REMEMBERED identifiers, in the order they were last requested. */
   private byIdentifier: ReadonlyMap<number, Exchange> = NO_ENTRIES;
@@ -488,15 +536,21 @@ class Direction {
   rejects: ReadonlyMap<number, Tally> = NO_ENTRIES;
   unmatchedAnswers = 0;
 
+  constructor(private readonly watchedType: number) {}
+
   /** A Configure-Request: a new exchange, or a re-send of the current unanswered one. */
   request(packet: NegotiationPacket, optionsHex: string, origin: FrameOrigin, seq: number): void {
     this.requests++;
     this.requestsSinceAnswer++;
+    const frame = originOf(origin);
     if (this.first === null) {
-      this.first = originOf(origin);
+      this.first = frame;
       this.firstOptions = packet.options;
     }
-    for (const option of packet.options) if (option.malformed === null) (this.requested = writable(this.requested)).set(option.type, option);
+    const options = packet.options;
+    for (let i = 0; i < options.length; i++) {
+      if (options[i].type === this.watchedType && options[i].malformed === null) this.lastWatched = options[i];
+    }
     const current = this.current;
     if (
       current !== null &&
@@ -507,13 +561,12 @@ class Direction {
       current.identifier = packet.identifier;
       current.optionsHex = optionsHex;
       current.options = packet.options;
-      current.last = originOf(origin);
+      current.last = frame;
       current.lastSeq = seq;
       this.remember(packet.identifier, current);
       return;
     }
     if (current !== null && current.answer === null) this.supersededUnanswered++;
-    const frame = originOf(origin);
     this.current = {
       identifier: packet.identifier,
       optionsHex,
@@ -524,7 +577,7 @@ class Direction {
       lastSeq: seq,
       answer: null,
       answerFrame: null,
-      answerOptions: [],
+      answerOptions: NO_OPTIONS,
     };
     this.remember(packet.identifier, this.current);
   }
@@ -543,7 +596,7 @@ class Direction {
   }
 
   /** The peer's Ack/Nak/Reject/Terminate-Ack of the request with this identifier; null when none matches. */
-  answer(kind: AnswerKind, identifier: number, options: AnyOption[], origin: FrameOrigin): Exchange | null {
+  answer(kind: AnswerKind, identifier: number, options: readonly AnyOption[], origin: FrameOrigin): Exchange | null {
     const exchange = this.byIdentifier.get(identifier);
     if (exchange === undefined) {
       this.unmatchedAnswers++;
@@ -557,11 +610,11 @@ class Direction {
     exchange.answerOptions = options;
     if (kind === "ack") {
       this.acked = exchange;
-      for (const tally of this.naks.values()) tally.sinceAck = 0;
-      for (const tally of this.rejects.values()) tally.sinceAck = 0;
+      if (this.naks.size > 0) for (const tally of this.naks.values()) tally.sinceAck = 0;
+      if (this.rejects.size > 0) for (const tally of this.rejects.values()) tally.sinceAck = 0;
     } else if (kind === "nak" || kind === "reject") {
       const tallies = kind === "nak" ? (this.naks = writable(this.naks)) : (this.rejects = writable(this.rejects));
-      for (const option of options) tallyOption(tallies, option, exchange.answerFrame);
+      for (let i = 0; i < options.length; i++) tallyOption(tallies, options[i], exchange.answerFrame);
     }
     return exchange;
   }
@@ -583,8 +636,8 @@ class Direction {
         this.acked === null || this.acked.answerFrame === null
           ? null
           : { options: this.acked.options.map(optionFact), request: this.acked.last, ack: this.acked.answerFrame },
-      naks: [...this.naks.values()].map(tallySummary),
-      rejects: [...this.rejects.values()].map(tallySummary),
+      naks: tallySummaries(this.naks),
+      rejects: tallySummaries(this.rejects),
       unmatchedAnswers: this.unmatchedAnswers,
     };
   }
@@ -619,6 +672,14 @@ function tallyOption(tallies: Map<number, Tally>, option: AnyOption, frame: Fram
   pushBounded(tally.frames, frame, MAX_FRAMES_LISTED);
 }
 
+/** Sized up front, as the other lists of summaries: reports keep them, and push leaves spare capacity. */
+function tallySummaries(tallies: ReadonlyMap<number, Tally>): OptionTally[] {
+  const summaries = new Array<OptionTally>(tallies.size);
+  let next = 0;
+  if (tallies.size > 0) for (const tally of tallies.values()) summaries[next++] = tallySummary(tally);
+  return summaries;
+}
+
 function tallySummary(t: Tally): OptionTally {
   return {
     type: t.type,
@@ -631,13 +692,30 @@ function tallySummary(t: Tally): OptionTally {
   };
 }
 
+/** A tally that reached NAK_LOOP_THRESHOLD since the last Ack, in the table's order. */
+function loopingTally(tallies: ReadonlyMap<number, Tally>): Tally | undefined {
+  if (tallies.size > 0) for (const tally of tallies.values()) if (tally.sinceAck >= NAK_LOOP_THRESHOLD) return tally;
+  return undefined;
+}
+
+interface StateAndFailure {
+  state: NegotiationState;
+  failure: NegotiationFailure | null;
+}
+/** The states without a failure, shared: Negotiation.summary copies the fields out. */
+const STATE_NOT_SEEN: StateAndFailure = { state: "not-seen", failure: null };
+const STATE_OPENED: StateAndFailure = { state: "opened", failure: null };
+const STATE_CLOSED: StateAndFailure = { state: "closed", failure: null };
+const STATE_INCOMPLETE: StateAndFailure = { state: "incomplete", failure: null };
+const failed = (failure: NegotiationFailure): StateAndFailure => ({ state: "failed", failure });
+
 interface Terminate extends TerminateFact {
   seq: number;
 }
 
 /** One option-negotiating protocol (LCP, IPCP, CCP, IPV6CP) in both directions. */
 class Negotiation {
-  readonly directions: readonly [Direction, Direction] = [new Direction(), new Direction()];
+  readonly directions: readonly [Direction, Direction];
   packets = 0;
   terminate: Terminate | null = null;
   terminations = 0;
@@ -646,6 +724,14 @@ class Negotiation {
   protocolRejected: { by: PppSide; frame: FrameOrigin } | null = null;
   readonly codeRejects: { from: PppSide; code: number; frame: FrameOrigin }[] = [];
   resetRequests = 0;
+
+  /**
+   * `watchedType`: the option type whose last requested value the summary reports for
+   * each side whether or not the peer Acked it (LCP Magic-Number, CCP MPPE), -1 for none.
+   */
+  constructor(watchedType: number) {
+    this.directions = [new Direction(watchedType), new Direction(watchedType)];
+  }
 
   /**
    * One packet of this protocol from `side`; returns the exchange a Configure-Ack/Nak/
@@ -694,7 +780,7 @@ class Negotiation {
         if (this.terminate !== null && this.terminate.from !== from && this.terminate.ack === null) {
           this.terminate.ack = originOf(origin);
         } else if (peer.current !== null && peer.current.answer === null) {
-          peer.answer("terminate-ack", peer.current.identifier, [], origin);
+          peer.answer("terminate-ack", peer.current.identifier, NO_OPTIONS, origin);
         }
         return null;
       case ControlCode.CodeReject:
@@ -710,13 +796,15 @@ class Negotiation {
 
   /** Acked both ways and not terminated since. */
   isOpen(): boolean {
-    const [client, server] = this.directions;
+    const client = this.directions[CLIENT];
+    const server = this.directions[SERVER];
     if (client.current?.answer !== "ack" || server.current?.answer !== "ack") return false;
     return this.terminate === null || this.terminate.seq < this.openedSeq;
   }
 
   summary(linkLastSeq: readonly number[], refusal: NegotiationFailure | null = null): NegotiationSummary {
-    const [client, server] = this.directions;
+    const client = this.directions[CLIENT];
+    const server = this.directions[SERVER];
     const { state, failure } = this.stateOf(linkLastSeq, refusal);
     return {
       state,
@@ -741,10 +829,9 @@ class Negotiation {
   private stateOf(
     linkLastSeq: readonly number[],
     refusal: NegotiationFailure | null,
-  ): { state: NegotiationState; failure: NegotiationFailure | null } {
-    if (this.packets === 0 && this.protocolRejected === null) return { state: "not-seen", failure: null };
-    if (this.isOpen()) return { state: "opened", failure: null };
-    const failed = (failure: NegotiationFailure) => ({ state: "failed" as const, failure });
+  ): StateAndFailure {
+    if (this.packets === 0 && this.protocolRejected === null) return STATE_NOT_SEEN;
+    if (this.isOpen()) return STATE_OPENED;
     if (this.protocolRejected !== null) {
       const { by, frame } = this.protocolRejected;
       return failed({ reason: "protocol-rejected", side: by, detail: null, frames: [frame] });
@@ -753,36 +840,33 @@ class Negotiation {
     const lastRequestSeq = Math.max(this.directions[0].current?.lastSeq ?? 0, this.directions[1].current?.lastSeq ?? 0);
     const terminate = this.terminate;
     if (terminate !== null && terminate.seq > lastRequestSeq) {
-      if (this.opened !== null) return { state: "closed", failure: null };
+      if (this.opened !== null) return STATE_CLOSED;
       return failed({ reason: "terminated", side: terminate.from, detail: terminate.text, frames: [terminate.frame] });
     }
     for (let side = 0; side < 2; side++) {
       const direction = this.directions[side];
-      for (const [tallies, reason] of [
-        [direction.naks, "nak-loop"],
-        [direction.rejects, "reject-loop"],
-      ] as const) {
-        for (const tally of tallies.values()) {
-          if (tally.sinceAck >= NAK_LOOP_THRESHOLD) {
-            return failed({ reason, side: SIDES[1 - side], detail: tally.name, frames: [...tally.frames] });
-          }
-        }
+      const nakLoop = loopingTally(direction.naks);
+      const looping = nakLoop ?? loopingTally(direction.rejects);
+      if (looping !== undefined) {
+        const reason = looping === nakLoop ? "nak-loop" : "reject-loop";
+        return failed({ reason, side: SIDES[1 - side], detail: looping.name, frames: [...looping.frames] });
       }
     }
     for (let side = 0; side < 2; side++) {
       const direction = this.directions[side];
       const current = direction.current;
       if (current === null || current.answer !== null) continue;
-      const frames = current.first === current.last ? [current.first] : [current.first, current.last];
-      if (direction.requestsSinceAnswer >= MAX_CONFIGURE) {
-        return failed({ reason: "unanswered", side: SIDES[side], detail: null, frames });
-      }
       // Re-sent, so the sender waited for an answer, while the peer kept sending: ignored.
-      if (current.lastSeq > current.firstSeq && linkLastSeq[1 - side] > current.firstSeq) {
-        return failed({ reason: "ignored", side: SIDES[side], detail: null, frames });
-      }
+      const ignored = current.lastSeq > current.firstSeq && linkLastSeq[1 - side] > current.firstSeq;
+      if (direction.requestsSinceAnswer < MAX_CONFIGURE && !ignored) continue;
+      return failed({
+        reason: direction.requestsSinceAnswer >= MAX_CONFIGURE ? "unanswered" : "ignored",
+        side: SIDES[side],
+        detail: null,
+        frames: current.first === current.last ? [current.first] : [current.first, current.last],
+      });
     }
-    return { state: "incomplete", failure: null };
+    return STATE_INCOMPLETE;
   }
 }
 
@@ -820,7 +904,11 @@ class Authentication {
   constructor(readonly authenticator: PppSide) {}
 
   note(list: FrameListName, origin: FrameOrigin): void {
-    if (!pushBounded(this.frames[list], originOf(origin), MAX_FRAMES_LISTED)) this.truncated = true;
+    this.listFrame(list, originOf(origin));
+  }
+
+  private listFrame(list: FrameListName, frame: FrameOrigin): void {
+    if (!pushBounded(this.frames[list], frame, MAX_FRAMES_LISTED)) this.truncated = true;
   }
 
   finish(
@@ -832,8 +920,9 @@ class Authentication {
     this.result = outcome;
     if (outcome === "success") this.successes++;
     else this.failures++;
-    this.detail = { frame: originOf(origin), text, msChapFailure };
-    this.note("result", origin);
+    const frame = originOf(origin);
+    this.detail = { frame, text, msChapFailure };
+    this.listFrame("result", frame);
   }
 
   summary(lcpProtocol: string | null): AuthSummary {
@@ -877,16 +966,21 @@ class Echoes {
   lapsedCount = 0;
 
   summary(peerLastSeq: number, linkEnd: number): EchoFacts {
-    const unanswered = [...this.lapsed, ...this.pending.values()].slice(0, MAX_FRAMES_LISTED);
+    const listed = Math.min(this.lapsed.length + this.pending.size, MAX_FRAMES_LISTED);
+    const unansweredFrames = new Array<UnansweredEcho>(listed);
+    let next = 0;
+    const unanswered = (e: PendingEcho): void => {
+      if (next === listed) return;
+      const secondsToLinkEnd = linkEnd - seconds(e.frame);
+      unansweredFrames[next++] = { frame: e.frame, peerActiveAfter: peerLastSeq > e.seq, secondsToLinkEnd };
+    };
+    this.lapsed.forEach(unanswered);
+    this.pending.forEach(unanswered);
     return {
       requests: this.requests,
       replies: this.replies,
       unanswered: this.lapsedCount + this.pending.size,
-      unansweredFrames: unanswered.map((e) => ({
-        frame: e.frame,
-        peerActiveAfter: peerLastSeq > e.seq,
-        secondsToLinkEnd: linkEnd - seconds(e.frame),
-      })),
+      unansweredFrames,
       unmatchedReplies: this.unmatchedReplies,
     };
   }
@@ -911,8 +1005,17 @@ class DataCounter {
   /** Updated in place. */
   readonly last: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };
   /** By protocol number, at most MAX_PROTOCOLS_LISTED entries. */
-  readonly byProtocol = new Map<number, number>();
+  private byProtocol: ReadonlyMap<number, number> = NO_ENTRIES;
   otherFrames = 0;
+
+  private byProtocolSummary(): DataSummary["byProtocol"] {
+    const summaries: DataSummary["byProtocol"] = new Array(this.byProtocol.size);
+    let next = 0;
+    this.byProtocol.forEach((frames, protocol) => {
+      summaries[next++] = { protocol, name: pppProtocolName(protocol), frames };
+    });
+    return summaries;
+  }
 
   add(protocol: number, length: number, origin: FrameOrigin): void {
     this.frames++;
@@ -923,8 +1026,10 @@ class DataCounter {
     this.last.tsSec = origin.tsSec;
     this.last.tsNsec = origin.tsNsec;
     const count = this.byProtocol.get(protocol);
-    if (count !== undefined) this.byProtocol.set(protocol, count + 1);
-    else if (this.byProtocol.size < MAX_PROTOCOLS_LISTED) this.byProtocol.set(protocol, 1);
+    if (count !== undefined) (this.byProtocol as Map<number, number>).set(protocol, count + 1);
+    else if (this.byProtocol.size < MAX_PROTOCOLS_LISTED) {
+      (this.byProtocol = writable(this.byProtocol)).set(protocol, 1);
+    }
     else this.otherFrames++;
   }
 
@@ -934,11 +1039,7 @@ class DataCounter {
       bytes: this.bytes,
       first: this.first,
       last: this.first === null ? null : originOf(this.last),
-      byProtocol: [...this.byProtocol].map(([protocol, frames]) => ({
-        protocol,
-        name: pppProtocolName(protocol),
-        frames,
-      })),
+      byProtocol: this.byProtocolSummary(),
       otherFrames: this.otherFrames,
     };
   }
@@ -947,27 +1048,63 @@ class DataCounter {
 // ---------------------------------------------------------------------------------------
 // The link
 
+/** The protocols PppNegotiation follows option by option, in the order of its `negotiations`. */
+const NEGOTIATED_PROTOCOLS: readonly number[] = [
+  PppProtocol.LCP,
+  PppProtocol.IPCP,
+  PppProtocol.CCP,
+  PppProtocol.IPV6CP,
+];
+/** Negotiation.watchedType of each, in the same order. */
+const WATCHED_TYPES: readonly number[] = [LcpOptionType.MagicNumber, -1, CcpOptionType.Mppe, -1];
+const [LCP_INDEX, IPCP_INDEX, CCP_INDEX, IPV6CP_INDEX] = [0, 1, 2, 3];
+
+/**
+ * Read in place of the parts of a link made at first use (a protocol, an authentication,
+ * echoes, the authentication option) while they were not: their summaries say "nothing
+ * seen". Never written to.
+ */
+const NOT_SEEN = new Negotiation(-1);
+const NO_AUTHENTICATION = [new Authentication("client"), new Authentication("server")] as const;
+const NO_ECHOES = new Echoes();
+
+/**
+ * The summaries of what a link never ran (most links run no IPV6CP, and the client rarely
+ * authenticates the server): the same on every link, so each is made once, at first need,
+ * and shared. Frozen, as a reader changing one would change it for every link.
+ */
+const notSeen: {
+  auth: (AuthSummary | undefined)[];
+  ccp?: CcpSummary;
+  ipcp?: IpcpSummary;
+  ipv6cp?: Ipv6cpSummary;
+} = { auth: [undefined, undefined] };
+
+/** Freezes the value and everything reachable from it. */
+function frozen<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  for (const field of Object.values(value)) frozen(field);
+  return Object.freeze(value);
+}
+
 export class PppNegotiation {
-  private readonly lcp = new Negotiation();
-  private readonly ipcp = new Negotiation();
-  private readonly ccp = new Negotiation();
-  private readonly ipv6cp = new Negotiation();
-  /** The negotiations by PPP protocol number. */
-  private readonly negotiations: ReadonlyMap<number, Negotiation> = new Map([
-    [PppProtocol.LCP, this.lcp],
-    [PppProtocol.IPCP, this.ipcp],
-    [PppProtocol.CCP, this.ccp],
-    [PppProtocol.IPV6CP, this.ipv6cp],
-  ]);
-  /** Index CLIENT/SERVER: the authentication that side performs as authenticator. */
-  private readonly auth = [new Authentication("client"), new Authentication("server")] as const;
-  private readonly authOption = [new AuthOption(), new AuthOption()] as const;
-  private readonly echoes = [new Echoes(), new Echoes()] as const;
+  /**
+   * By index in NEGOTIATED_PROTOCOLS, each made at its protocol's first packet (or
+   * Protocol-Reject): most links never run some of them, e.g. IPV6CP.
+   */
+  private readonly negotiations: (Negotiation | null)[] = [null, null, null, null];
+  /** Index CLIENT/SERVER: the authentication that side performs as authenticator, made at its first packet. */
+  private readonly auth: (Authentication | null)[] = [null, null];
+  /** Index CLIENT/SERVER: LCP option 3 as that side asked for it, made at its first request carrying it. */
+  private readonly authOption: (AuthOption | null)[] = [null, null];
+  /** Index CLIENT/SERVER: the Echo-Requests that side sent, made at the first echo packet. */
+  private readonly echoes: (Echoes | null)[] = [null, null];
   private readonly protocolRejects: LcpSummary["protocolRejects"] = [];
   private protocolRejectsOmitted = 0;
   private readonly identification: LcpSummary["identification"] = [];
   private readonly data = [new DataCounter(), new DataCounter()] as const;
-  private readonly otherProtocols = new Map<number, OtherProtocolSummary>();
+  /** Keyed by protocol number, at most MAX_PROTOCOLS_LISTED entries. */
+  private otherProtocols: ReadonlyMap<number, OtherProtocolSummary> = NO_ENTRIES;
   private otherProtocolFramesOmitted = 0;
   private readonly malformedPackets: MalformedPacket[] = [];
   private malformedCount = 0;
@@ -978,6 +1115,33 @@ export class PppNegotiation {
   /** Sequence number of each side's latest frame (0: none). */
   private readonly lastSeq = [0, 0];
   private lastSeconds = 0;
+
+  private get lcp(): Negotiation {
+    return this.negotiations[LCP_INDEX] ?? NOT_SEEN;
+  }
+
+  private get ipcp(): Negotiation {
+    return this.negotiations[IPCP_INDEX] ?? NOT_SEEN;
+  }
+
+  private get ccp(): Negotiation {
+    return this.negotiations[CCP_INDEX] ?? NOT_SEEN;
+  }
+
+  private get ipv6cp(): Negotiation {
+    return this.negotiations[IPV6CP_INDEX] ?? NOT_SEEN;
+  }
+
+  /** The negotiation of this protocol, made now if need be; undefined for a protocol not negotiated here. */
+  private negotiationOf(protocol: number): Negotiation | undefined {
+    const index = NEGOTIATED_PROTOCOLS.indexOf(protocol);
+    if (index < 0) return undefined;
+    return (this.negotiations[index] ??= new Negotiation(WATCHED_TYPES[index]));
+  }
+
+  private echoesOf(side: number): Echoes {
+    return (this.echoes[side] ??= new Echoes());
+  }
 
   /** One PPP frame: protocol number and its information field (a view: what is kept is copied). */
   frame(
@@ -996,7 +1160,7 @@ export class PppNegotiation {
       this.data[side].add(protocol, length, origin);
       return;
     }
-    const negotiation = this.negotiations.get(protocol);
+    const negotiation = this.negotiationOf(protocol);
     const peerCode = PEER_CODE[protocol];
     if (negotiation === undefined && peerCode === undefined) {
       this.countOtherProtocol(side, protocol, origin);
@@ -1005,7 +1169,10 @@ export class PppNegotiation {
     // Authentication packets: the peer's code comes from the authenticated side, every other from the authenticator.
     const authenticator = peerCode === undefined ? -1 : length >= 1 && buf[offset] === peerCode ? 1 - side : side;
     const chapAlgorithm = protocol === PppProtocol.CHAP ? this.chapAlgorithmOf(authenticator) : -1;
-    const packet = decodePppControl(protocol, buf, offset, length, chapAlgorithm);
+    // Nothing reads the options of a Configure-Ack (they repeat the request's): only check them.
+    const isAck = negotiation !== undefined && length >= 1 && buf[offset] === ControlCode.ConfigureAck;
+    const optionsMode = isAck ? "check" : "decode";
+    const packet = decodePppControl(protocol, buf, offset, length, chapAlgorithm, optionsMode);
     if (packet === null) return;
     if (packet.malformed !== null) {
       this.malformedCount++;
@@ -1040,14 +1207,15 @@ export class PppNegotiation {
     const lcp = this.lcpSummary();
     return {
       lcp,
-      auth: this.auth[SERVER].summary(lcp.authRequested.server?.acked ?? null),
-      authOfServer: this.auth[CLIENT].summary(lcp.authRequested.client?.acked ?? null),
-      ccp: this.ccpSummary(),
-      ipcp: this.ipcpSummary(),
-      ipv6cp: Object.assign(this.ipv6cp.summary(this.lastSeq), {
-        client: this.ackedValue(this.ipv6cp, CLIENT, (o) => o.interfaceIdentifier),
-        server: this.ackedValue(this.ipv6cp, SERVER, (o) => o.interfaceIdentifier),
-      }),
+      auth: this.authSummary(SERVER, lcp.authRequested.server?.acked ?? null),
+      authOfServer: this.authSummary(CLIENT, lcp.authRequested.client?.acked ?? null),
+      // A protocol never run summarizes the same on every link (nothing of the link goes into it).
+      ccp: this.negotiations[CCP_INDEX] === null ? (notSeen.ccp ??= frozen(this.ccpSummary())) : this.ccpSummary(),
+      ipcp: this.negotiations[IPCP_INDEX] === null ? (notSeen.ipcp ??= frozen(this.ipcpSummary())) : this.ipcpSummary(),
+      ipv6cp:
+        this.negotiations[IPV6CP_INDEX] === null
+          ? (notSeen.ipv6cp ??= frozen(this.ipv6cpSummary()))
+          : this.ipv6cpSummary(),
       data: { client: this.data[CLIENT].summary(), server: this.data[SERVER].summary() },
       otherProtocols: [...this.otherProtocols.values()].map((p) => Object.assign({}, p)),
       otherProtocolFramesOmitted: this.otherProtocolFramesOmitted,
@@ -1060,6 +1228,22 @@ export class PppNegotiation {
     };
   }
 
+  /** The authentication `authenticator` performs; `lcpProtocol` the protocol LCP Acked for it. */
+  private authSummary(authenticator: number, lcpProtocol: string | null): AuthSummary {
+    const auth = this.auth[authenticator];
+    if (auth === null && lcpProtocol === null) {
+      return (notSeen.auth[authenticator] ??= frozen(NO_AUTHENTICATION[authenticator].summary(null)));
+    }
+    return (auth ?? NO_AUTHENTICATION[authenticator]).summary(lcpProtocol);
+  }
+
+  private ipv6cpSummary(): Ipv6cpSummary {
+    return Object.assign(this.ipv6cp.summary(this.lastSeq), {
+      client: this.ackedValue(this.ipv6cp, CLIENT, interfaceIdentifierOf),
+      server: this.ackedValue(this.ipv6cp, SERVER, interfaceIdentifierOf),
+    });
+  }
+
   private limitsReached(): PppLimitsReached {
     const limits: PppLimitsReached = {
       exchangesForgotten: 0,
@@ -1067,8 +1251,11 @@ export class PppNegotiation {
       optionsOmitted: this.optionsOmitted,
       packetsWithOptionsOmitted: this.packetsWithOptionsOmitted,
     };
-    for (const negotiation of this.negotiations.values()) {
-      for (const direction of negotiation.directions) {
+    for (let i = 0; i < this.negotiations.length; i++) {
+      const negotiation = this.negotiations[i];
+      if (negotiation === null) continue;
+      for (let side = CLIENT; side <= SERVER; side++) {
+        const direction = negotiation.directions[side];
         limits.exchangesForgotten += direction.forgotten;
         limits.answersToForgotten += direction.answersToForgotten;
       }
@@ -1084,7 +1271,7 @@ export class PppNegotiation {
         return;
       }
       entry = { protocol, name: pppProtocolName(protocol), client: 0, server: 0, first: originOf(origin) };
-      this.otherProtocols.set(protocol, entry);
+      (this.otherProtocols = writable(this.otherProtocols)).set(protocol, entry);
     }
     if (side === CLIENT) entry.client++;
     else entry.server++;
@@ -1110,7 +1297,7 @@ export class PppNegotiation {
         const current = this.lcp.directions[side].current;
         const auth = findOption(packet.options, LcpOptionType.AuthenticationProtocol);
         if (current === null || auth?.authProtocol === undefined) break;
-        const option = this.authOption[side];
+        const option = (this.authOption[side] ??= new AuthOption());
         const name = authProtocolName(auth.authProtocol, auth.chapAlgorithm ?? null);
         option.latest = current;
         option.latestName = name;
@@ -1120,7 +1307,7 @@ export class PppNegotiation {
       case ControlCode.ConfigureNak: {
         const suggestion = findOption(packet.options, LcpOptionType.AuthenticationProtocol);
         const requester = this.authOption[1 - side];
-        if (answered === null || answered !== requester.latest || suggestion?.authProtocol === undefined) break;
+        if (answered === null || answered !== requester?.latest || suggestion?.authProtocol === undefined) break;
         const name = authProtocolName(suggestion.authProtocol, suggestion.chapAlgorithm ?? null);
         if (!requester.suggested.includes(name)) pushBounded(requester.suggested, name, MAX_FRAMES_LISTED);
         break;
@@ -1130,12 +1317,12 @@ export class PppNegotiation {
         const frame = originOf(origin);
         const entry = { from, protocol: packet.rejectedProtocol, name: packet.rejectedProtocolName ?? "", frame };
         if (!pushBounded(this.protocolRejects, entry, MAX_FRAMES_LISTED)) this.protocolRejectsOmitted++;
-        const rejected = this.negotiations.get(packet.rejectedProtocol);
+        const rejected = this.negotiationOf(packet.rejectedProtocol);
         if (rejected !== undefined && rejected !== this.lcp) rejected.protocolRejected = { by: from, frame };
         break;
       }
       case ControlCode.EchoRequest: {
-        const echoes = this.echoes[side];
+        const echoes = this.echoesOf(side);
         echoes.requests++;
         const lapsed = echoes.pending.get(packet.identifier);
         if (lapsed !== undefined) {
@@ -1146,7 +1333,7 @@ export class PppNegotiation {
         break;
       }
       case ControlCode.EchoReply: {
-        const echoes = this.echoes[1 - side];
+        const echoes = this.echoesOf(1 - side);
         if (echoes.pending.delete(packet.identifier)) echoes.replies++;
         else echoes.unmatchedReplies++;
         break;
@@ -1165,12 +1352,18 @@ export class PppNegotiation {
 
   private authRequestFacts(side: number): AuthRequestFacts | null {
     const option = this.authOption[side];
-    const latest = option.latest;
-    if (latest === null) return null;
-    const refused = (kind: AnswerKind) =>
-      latest.answer === kind && findOption(latest.answerOptions, LcpOptionType.AuthenticationProtocol) !== undefined;
+    const latest = option?.latest ?? null;
+    if (option === null || latest === null) return null;
+    // A Nak or Reject refuses the authentication only when it carries option 3.
+    const refused = findOption(latest.answerOptions, LcpOptionType.AuthenticationProtocol) !== undefined;
     const answer =
-      latest.answer === "ack" ? "acked" : refused("nak") ? "naked" : refused("reject") ? "rejected" : "pending";
+      latest.answer === "ack"
+        ? "acked"
+        : refused && latest.answer === "nak"
+          ? "naked"
+          : refused && latest.answer === "reject"
+            ? "rejected"
+            : "pending";
     const acked = this.lcp.directions[side].acked;
     const ackedAuth = acked === null ? undefined : findOption(acked.options, LcpOptionType.AuthenticationProtocol);
     return {
@@ -1190,36 +1383,17 @@ export class PppNegotiation {
   /** The CHAP algorithm the authenticator asked for: from its Acked request, else its last one; -1 when unknown. */
   private chapAlgorithmOf(authenticator: number): number {
     const direction = this.lcp.directions[authenticator];
-    for (const exchange of [direction.acked, this.authOption[authenticator].latest]) {
-      const option = exchange === null ? undefined : findOption(exchange.options, LcpOptionType.AuthenticationProtocol);
-      if (option?.authProtocol === PppProtocol.CHAP && option.chapAlgorithm !== undefined) return option.chapAlgorithm;
-    }
-    return -1;
+    const fromAcked = chapAlgorithmIn(direction.acked);
+    return fromAcked >= 0 ? fromAcked : chapAlgorithmIn(this.authOption[authenticator]?.latest ?? null);
   }
 
   private lcpSummary(): LcpSummary {
     const authRequested = { client: this.authRequestFacts(CLIENT), server: this.authRequestFacts(SERVER) };
-    let refusal: NegotiationFailure | null = null;
-    for (const side of [SERVER, CLIENT]) {
-      const facts = side === SERVER ? authRequested.server : authRequested.client;
-      if (facts === null || (facts.answer !== "naked" && facts.answer !== "rejected")) continue;
-      const detail = `${facts.requested} ${facts.answer === "naked" ? "Nak'd" : "Rejected"}`;
-      refusal ??= {
-        reason: "auth-refused",
-        side: SIDES[1 - side],
-        detail,
-        frames: facts.answerFrame === null ? [] : [facts.answerFrame],
-      };
-    }
-    const [client, server] = this.lcp.directions;
-    const ackedOption = (direction: Direction, type: number) =>
-      direction.acked === null ? undefined : findOption(direction.acked.options, type);
-    const compression = (direction: Direction) => ({
-      pfc: ackedOption(direction, LcpOptionType.ProtocolFieldCompression) !== undefined,
-      acfc: ackedOption(direction, LcpOptionType.AddressControlFieldCompression) !== undefined,
-    });
-    const clientMagic = client.requested.get(LcpOptionType.MagicNumber)?.magicNumber ?? null;
-    const serverMagic = server.requested.get(LcpOptionType.MagicNumber)?.magicNumber ?? null;
+    const refusal = authRefusal(SERVER, authRequested.server) ?? authRefusal(CLIENT, authRequested.client);
+    const client = this.lcp.directions[CLIENT];
+    const server = this.lcp.directions[SERVER];
+    const clientMagic = client.lastWatched?.magicNumber ?? null;
+    const serverMagic = server.lastWatched?.magicNumber ?? null;
     return Object.assign(this.lcp.summary(this.lastSeq, refusal), {
       authRequested,
       mru: {
@@ -1233,8 +1407,8 @@ export class PppNegotiation {
       },
       compression: { client: compression(client), server: compression(server) },
       echo: {
-        client: this.echoes[CLIENT].summary(this.lastSeq[SERVER], this.lastSeconds),
-        server: this.echoes[SERVER].summary(this.lastSeq[CLIENT], this.lastSeconds),
+        client: (this.echoes[CLIENT] ?? NO_ECHOES).summary(this.lastSeq[SERVER], this.lastSeconds),
+        server: (this.echoes[SERVER] ?? NO_ECHOES).summary(this.lastSeq[CLIENT], this.lastSeconds),
       },
       protocolRejects: [...this.protocolRejects],
       protocolRejectsOmitted: this.protocolRejectsOmitted,
@@ -1246,7 +1420,7 @@ export class PppNegotiation {
 
   /** A PAP, CHAP or EAP packet of the authentication `authenticator` performs. */
   private authPacket(authenticator: number, packet: PppControlPacket, origin: FrameOrigin): void {
-    const auth = this.auth[authenticator];
+    const auth = (this.auth[authenticator] ??= new Authentication(SIDES[authenticator]));
     switch (packet.protocol) {
       case "PAP":
         auth.protocol = PppProtocol.PAP;
@@ -1298,9 +1472,9 @@ export class PppNegotiation {
   ): string | null {
     const acked = negotiation.directions[side].acked;
     if (acked === null) return null;
-    for (const option of acked.options) {
-      if (option.malformed !== null) continue;
-      const value = read(option);
+    for (let i = 0; i < acked.options.length; i++) {
+      if (acked.options[i].malformed !== null) continue;
+      const value = read(acked.options[i]);
       if (value !== undefined) return value;
     }
     return null;
@@ -1311,7 +1485,7 @@ export class PppNegotiation {
     const assigned: AddressAssignment[] = [];
     const addresses: [string | null, string | null] = [null, null];
     const addressRejected: [FrameOrigin | null, FrameOrigin | null] = [null, null];
-    for (const side of [CLIENT, SERVER]) {
+    for (let side = CLIENT; side <= SERVER; side++) {
       const direction = this.ipcp.directions[side];
       addressRejected[side] = direction.rejects.get(IpcpOptionType.IpAddress)?.lastFrame ?? null;
       const acked = direction.acked;
@@ -1334,24 +1508,19 @@ export class PppNegotiation {
       client: addresses[CLIENT],
       server: addresses[SERVER],
       assigned,
-      dns: this.serverAddresses([IpcpOptionType.PrimaryDns, IpcpOptionType.SecondaryDns]),
-      nbns: this.serverAddresses([IpcpOptionType.PrimaryNbns, IpcpOptionType.SecondaryNbns]),
+      dns: this.serverAddresses(IpcpOptionType.PrimaryDns, IpcpOptionType.SecondaryDns),
+      nbns: this.serverAddresses(IpcpOptionType.PrimaryNbns, IpcpOptionType.SecondaryNbns),
       addressRejected: { client: addressRejected[CLIENT], server: addressRejected[SERVER] },
     });
   }
 
   /** RFC 1877 name-server addresses of these option types: from Acked requests, else from Nak suggestions. */
-  private serverAddresses(types: readonly number[]): string[] {
+  private serverAddresses(primaryType: number, secondaryType: number): string[] {
     const acked: string[] = [];
     const suggested: string[] = [];
-    for (const direction of this.ipcp.directions) {
-      for (const type of types) {
-        const option = direction.acked === null ? undefined : findOption(direction.acked.options, type);
-        if (option?.address !== undefined && option.address !== UNSPECIFIED_ADDRESS && !acked.includes(option.address))
-          acked.push(option.address);
-        const nak = direction.naks.get(type)?.lastOption.address;
-        if (nak !== undefined && nak !== UNSPECIFIED_ADDRESS && !suggested.includes(nak)) suggested.push(nak);
-      }
+    for (let side = CLIENT; side <= SERVER; side++) {
+      collectServerAddress(this.ipcp.directions[side], primaryType, acked, suggested);
+      collectServerAddress(this.ipcp.directions[side], secondaryType, acked, suggested);
     }
     return acked.length > 0 ? acked : suggested;
   }
@@ -1359,7 +1528,7 @@ export class PppNegotiation {
   private ccpSummary(): CcpSummary {
     const mppeOf = (side: number): MppeSideFacts => {
       const direction = this.ccp.directions[side];
-      const requested = direction.requested.get(CcpOptionType.Mppe);
+      const requested = direction.lastWatched ?? undefined;
       const suggested = direction.naks.get(CcpOptionType.Mppe)?.lastOption;
       const acked = direction.acked === null ? undefined : findOption(direction.acked.options, CcpOptionType.Mppe);
       return {

@@ -4,9 +4,23 @@
  * bounds first.
  */
 
+/**
+ * A Buffer over the whole ArrayBuffer the decoders last read from. Capture readers reuse
+ * their buffers, so this is made once per buffer instead of once per field converted:
+ * Buffer.toString with start and end then makes the string and nothing else.
+ */
+let bufferView: Buffer = Buffer.alloc(0);
+
+function viewOf(buf: Uint8Array): Buffer {
+  if (bufferView.buffer !== buf.buffer) bufferView = Buffer.from(buf.buffer);
+  return bufferView;
+}
+
 /** The bytes as lowercase hex without separators ("" for none). */
 export function hexOf(buf: Uint8Array, offset: number, length: number): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + offset, length).toString("hex");
+  if (length <= 0) return "";
+  const start = buf.byteOffset + offset;
+  return viewOf(buf).toString("hex", start, start + length);
 }
 
 /**
@@ -17,7 +31,9 @@ export function hexOf(buf: Uint8Array, offset: number, length: number): string {
  * UTF-8 into characters and escaping for output is the report's job.
  */
 export function latin1Of(buf: Uint8Array, offset: number, length: number): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + offset, length).toString("latin1");
+  if (length <= 0) return "";
+  const start = buf.byteOffset + offset;
+  return viewOf(buf).toString("latin1", start, start + length);
 }
 
 /** Four bytes as a dotted IPv4 address. */

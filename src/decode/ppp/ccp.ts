@@ -8,6 +8,7 @@ import {
   type ConfigOption,
   type ControlPacket,
   type ControlProtocolSpec,
+  type OptionsMode,
   CCP_CODES,
   decodeControlPacket,
   fixedOption,
@@ -67,25 +68,31 @@ export const MPPE_BIT_NAMES: Readonly<Record<number, string>> = {
 };
 
 export interface CcpOption extends ConfigOption {
-  /** MPPE/MPPC: the supported-bits word (see MppeBit). */
+  /** MPPE/MPPC: the supported-bits word (see MppeBit; mppeBitNames names its bits). */
   supportedBits?: number;
-  /** MPPE/MPPC: names of the bits set, high to low, "unknown 0x..." for bits RFC 3078 does not define. */
-  supportedBitNames?: string[];
 }
 
 export type CcpPacket = ControlPacket<"CCP", CcpOption>;
 
-function readCcpValue(option: CcpOption, buf: Uint8Array, at: number): string | null {
-  if (option.type !== CcpOptionType.Mppe) return null;
-  const bits = u32be(buf, at);
-  option.supportedBits = bits;
-  option.supportedBitNames = [];
+/**
+ * Names of the bits set in an MPPE/MPPC supported-bits word, high to low, "unknown 0x..."
+ * for bits RFC 3078 does not define. Made on demand: the word is kept as a number.
+ */
+export function mppeBitNames(bits: number): string[] {
+  let count = 0;
+  for (let rest = bits >>> 0; rest !== 0; rest >>>= 1) count += rest & 1;
+  // Sized up front rather than grown by push: reports keep these lists.
+  const names = new Array<string>(count);
+  let next = 0;
   for (let bit = 31; bit >= 0; bit--) {
     const mask = (1 << bit) >>> 0;
-    if ((bits & mask) !== 0) {
-      option.supportedBitNames.push(MPPE_BIT_NAMES[mask] ?? `unknown 0x${mask.toString(16).padStart(8, "0")}`);
-    }
+    if ((bits & mask) !== 0) names[next++] = MPPE_BIT_NAMES[mask] ?? `unknown 0x${mask.toString(16).padStart(8, "0")}`;
   }
+  return names;
+}
+
+function readCcpValue(option: CcpOption, buf: Uint8Array, at: number): string | null {
+  if (option.type === CcpOptionType.Mppe) option.supportedBits = u32be(buf, at);
   return null;
 }
 
@@ -97,6 +104,11 @@ export const CCP_SPEC: ControlProtocolSpec<"CCP", CcpOption> = {
 };
 
 /** Decodes the CCP information field at `buf[offset .. offset + length)`. */
-export function decodeCcp(buf: Uint8Array, offset: number, length: number): CcpPacket {
-  return decodeControlPacket(CCP_SPEC, buf, offset, length);
+export function decodeCcp(
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+  optionsMode: OptionsMode = "decode",
+): CcpPacket {
+  return decodeControlPacket(CCP_SPEC, buf, offset, length, optionsMode);
 }

@@ -126,6 +126,14 @@ export interface ConfigOption {
   malformed: string | null;
 }
 
+/**
+ * What decodeControlPacket does with the options of a Configure-* packet: "decode" them
+ * into `options`, or only "check" them (the problems and optionsOmitted come out the
+ * same, `options` stays empty) for a caller that needs no value, such as of a
+ * Configure-Ack, which repeats the options of the request it acknowledges (RFC 1661 §5.2).
+ */
+export type OptionsMode = "decode" | "check";
+
 /** What a protocol says about one option type; lengths count the type and length octets. */
 export interface OptionSpec {
   name: string;
@@ -198,13 +206,16 @@ function decodeOptions<N extends string, O extends ConfigOption>(
   offset: number,
   length: number,
   packet: ControlPacket<N, O>,
+  mode: OptionsMode,
 ): string | null {
-  const out = packet.options;
   const end = offset + length;
+  // "check" reads every value into this one object, which is then dropped: only problems are kept.
+  const scratch = mode === "check" ? ({ type: 0, name: "", length: 0, value: "", malformed: null } as O) : null;
+  let walked = 0;
   let firstProblem: string | null = null;
   let at = offset;
   while (at < end) {
-    if (out.length === MAX_OPTIONS) {
+    if (walked === MAX_OPTIONS) {
       packet.optionsOmitted = countOptions(buf, at, end);
       return firstProblem ?? `more than ${MAX_OPTIONS} options`;
     }
@@ -216,15 +227,26 @@ function decodeOptions<N extends string, O extends ConfigOption>(
     }
     const present = Math.min(optionLength, end - at);
     const known = spec.options[type];
-    // Protocol option types only add optional fields to ConfigOption.
-    const option = {
-      type,
-      name: known?.name ?? unknownName(type),
-      length: optionLength,
-      value: hexOf(buf, at + OPTION_HEADER_LENGTH, present - OPTION_HEADER_LENGTH),
-      malformed: null,
-    } as O;
-    out.push(option);
+    const name = known?.name ?? unknownName(type);
+    let option: O;
+    if (scratch === null) {
+      // Protocol option types only add optional fields to ConfigOption.
+      option = {
+        type,
+        name,
+        length: optionLength,
+        value: hexOf(buf, at + OPTION_HEADER_LENGTH, present - OPTION_HEADER_LENGTH),
+        malformed: null,
+      } as O;
+      packet.options.push(option);
+    } else {
+      option = scratch;
+      option.type = type;
+      option.name = name;
+      option.length = optionLength;
+      option.malformed = null;
+    }
+    walked++;
     if (optionLength > end - at) {
       return firstProblem ?? `${optionLabel(type, at - offset)}: Length ${optionLength} overruns the ${end - at} bytes left`;
     }
@@ -260,6 +282,7 @@ export function decodeControlPacket<N extends string, O extends ConfigOption>(
   buf: Uint8Array,
   offset: number,
   length: number,
+  optionsMode: OptionsMode = "decode",
 ): ControlPacket<N, O> {
   const header = decodePacketHeader(buf, offset, length);
   const known = spec.codes.includes(header.code);
@@ -287,7 +310,7 @@ export function decodeControlPacket<N extends string, O extends ConfigOption>(
     case ControlCode.ConfigureAck:
     case ControlCode.ConfigureNak:
     case ControlCode.ConfigureReject: {
-      const problem = decodeOptions(spec, buf, at, end - at, packet);
+      const problem = decodeOptions(spec, buf, at, end - at, packet, optionsMode);
       packet.malformed ??= problem;
       at = end;
       break;

@@ -9,6 +9,7 @@ import {
   type ConfigOption,
   type ControlPacket,
   type ControlProtocolSpec,
+  type OptionsMode,
   LCP_CODES,
   decodeControlPacket,
   fixedOption,
@@ -169,6 +170,11 @@ export const LCP_SPEC: ControlProtocolSpec<"LCP", LcpOption> = {
 };
 
 /** Decodes the LCP information field at `buf[offset .. offset + length)`. */
-export function decodeLcp(buf: Uint8Array, offset: number, length: number): LcpPacket {
-  return decodeControlPacket(LCP_SPEC, buf, offset, length);
+export function decodeLcp(
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+  optionsMode: OptionsMode = "decode",
+): LcpPacket {
+  return decodeControlPacket(LCP_SPEC, buf, offset, length, optionsMode);
 }

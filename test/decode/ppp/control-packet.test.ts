@@ -83,6 +83,27 @@ describe("option lists (RFC 1661 §6)", () => {
     expect(fits.options).toHaveLength(MAX_OPTIONS);
   });
 
+  it('"check" finds the same problems and counts as "decode", and keeps no options', () => {
+    const omitted = Buffer.alloc(4 + 2 * (MAX_OPTIONS + 3));
+    omitted.set([2, 1, 0, omitted.length]);
+    for (let i = 0; i < MAX_OPTIONS + 3; i++) omitted.set([7, 2], 4 + 2 * i);
+    const cases = [
+      hex("02 01 000e", "01 04 05dc", "05 06 12345678"), // whole
+      hex("02 01 000a", "01 04 05dc", "05 01"), // Length below 2
+      hex("02 01 000b", "07 02", "05 06 1234 56"), // overrun
+      hex("02 01 000d", "03 06 c223 0505", "01 03 05"), // CHAP with two algorithm octets, then a short MRU
+      omitted,
+    ];
+    for (const bytes of cases) {
+      const decoded = decodeLcp(bytes, 0, bytes.length);
+      const checked = decodeLcp(bytes, 0, bytes.length, "check");
+      expect(checked.malformed).toBe(decoded.malformed);
+      expect(checked.optionsOmitted).toBe(decoded.optionsOmitted);
+      expect(checked.options).toEqual([]);
+    }
+    expect(decodeLcp(omitted, 0, omitted.length, "check").optionsOmitted).toBe(3);
+  });
+
   it("never throws on arbitrary bytes", () => {
     // Every prefix of a damaged packet, at every start offset.
     const damaged = hex("01 ff 00ff 03 ff c2 23 05 00 13 30 0d 01 ff 00 00 08");
