@@ -398,9 +398,23 @@ const interfaceIdentifierOf = (o: AnyOption): string | undefined => o.interfaceI
 
 const hex32 = (value: number): string => `0x${value.toString(16).padStart(8, "0")}`;
 
+/**
+ * MPPE words shared by every summary, by bits: links of one capture ask for a handful of
+ * combinations, and each side's request, the peer's Nak and the Ack often carry the same.
+ * Bounded, as the bits are packet data: beyond the limit a word is made per use.
+ */
+const MAX_SHARED_MPPE_WORDS = 64;
+const sharedMppeWords = new Map<number, MppeWord>();
+
 function mppeWord(option: AnyOption): MppeWord | null {
-  if (option.supportedBits === undefined) return null;
-  return { bits: option.supportedBits, hex: hex32(option.supportedBits), names: mppeBitNames(option.supportedBits) };
+  const bits = option.supportedBits;
+  if (bits === undefined) return null;
+  const shared = sharedMppeWords.get(bits);
+  if (shared !== undefined) return shared;
+  const word: MppeWord = { bits, hex: hex32(bits), names: mppeBitNames(bits) };
+  // frozen, as a reader changing one would change it for every link
+  if (sharedMppeWords.size < MAX_SHARED_MPPE_WORDS) sharedMppeWords.set(bits, frozen(word));
+  return word;
 }
 
 /** The option's value as readable text; hex when the value is damaged or has no reading. */
@@ -420,9 +434,25 @@ function optionValueText(o: AnyOption): string {
   return o.value;
 }
 
+/**
+ * Well-formed option facts shared by every summary, by name and value text: the Acked
+ * options of most links are the same few (PFC, ACFC, the MRU, MS-CHAPv2...). Bounded, as
+ * the values are packet data: beyond the limit a fact is made per use.
+ */
+const MAX_SHARED_OPTION_FACTS = 256;
+const sharedOptionFacts = new Map<string, OptionFact>();
+
 function optionFact(o: AnyOption): OptionFact {
-  const fact: OptionFact = { type: o.type, name: o.name, value: optionValueText(o) };
-  if (o.malformed !== null) fact.malformed = o.malformed;
+  const value = optionValueText(o);
+  if (o.malformed !== null) return { type: o.type, name: o.name, value, malformed: o.malformed };
+  // a Magic-Number is chosen at random per link: sharing it would only fill the table
+  if (o.magicNumber !== undefined) return { type: o.type, name: o.name, value };
+  const key = `${o.name}\n${value}`;
+  const shared = sharedOptionFacts.get(key);
+  if (shared !== undefined && shared.type === o.type) return shared;
+  const fact: OptionFact = { type: o.type, name: o.name, value };
+  // frozen, as a reader changing one would change it for every link
+  if (shared === undefined && sharedOptionFacts.size < MAX_SHARED_OPTION_FACTS) sharedOptionFacts.set(key, Object.freeze(fact));
   return fact;
 }
 
@@ -446,11 +476,19 @@ function ackedOption(direction: Direction, type: number): AnyOption | undefined 
   return direction.acked === null ? undefined : findOption(direction.acked.options, type);
 }
 
-function compression(direction: Direction): { pfc: boolean; acfc: boolean } {
-  return {
-    pfc: ackedOption(direction, LcpOptionType.ProtocolFieldCompression) !== undefined,
-    acfc: ackedOption(direction, LcpOptionType.AddressControlFieldCompression) !== undefined,
-  };
+type CompressionFacts = LcpSummary["compression"]["client"];
+/** The four answers compression() can give, shared (frozen) by every summary: index pfc + 2 * acfc. */
+const COMPRESSIONS: readonly CompressionFacts[] = [
+  { pfc: false, acfc: false },
+  { pfc: true, acfc: false },
+  { pfc: false, acfc: true },
+  { pfc: true, acfc: true },
+].map((facts) => Object.freeze(facts));
+
+function compression(direction: Direction): CompressionFacts {
+  const pfc = ackedOption(direction, LcpOptionType.ProtocolFieldCompression) !== undefined;
+  const acfc = ackedOption(direction, LcpOptionType.AddressControlFieldCompression) !== undefined;
+  return COMPRESSIONS[(pfc ? 1 : 0) + (acfc ? 2 : 0)];
 }
 
 /** LCP fails "auth-refused" when the peer Nak'd or Rejected the authentication `side` asked for. */
@@ -460,7 +498,7 @@ function authRefusal(side: number, facts: AuthRequestFacts | null): NegotiationF
     reason: "auth-refused",
     side: SIDES[1 - side],
     detail: `${facts.requested} ${facts.answer === "naked" ? "Nak'd" : "Rejected"}`,
-    frames: facts.answerFrame === null ? [] : [facts.answerFrame],
+    frames: facts.answerFrame === null ? noItems() : [facts.answerFrame],
   };
 }
 
@@ -506,6 +544,23 @@ interface Tally extends OptionTally {
 
 /** Stands for an option list nothing was put in yet (no first request, no answer). */
 const NO_OPTIONS: readonly AnyOption[] = [];
+
+/**
+ * The empty list of every summary: most of a summary's lists (Naks, Rejects, Code-Rejects,
+ * unanswered echoes...) stay empty, and reports keep summaries until the end. Frozen, as a
+ * reader adding to it would add to every summary's.
+ */
+const NO_ITEMS: readonly never[] = Object.freeze([]);
+
+/** The shared empty list, as a list of the summary's type. */
+function noItems<T>(): T[] {
+  return NO_ITEMS as never[];
+}
+
+/** A copy of the list for a summary; the shared empty list when it is empty. */
+function summaryList<T>(list: readonly T[]): T[] {
+  return list.length === 0 ? noItems() : list.slice();
+}
 
 /** Stands for a table nothing was written to yet: most directions never see a Nak or a Reject, some no request. */
 const NO_ENTRIES: ReadonlyMap<number, never> = new Map<number, never>();
@@ -674,9 +729,10 @@ function tallyOption(tallies: Map<number, Tally>, option: AnyOption, frame: Fram
 
 /** Sized up front, as the other lists of summaries: reports keep them, and push leaves spare capacity. */
 function tallySummaries(tallies: ReadonlyMap<number, Tally>): OptionTally[] {
+  if (tallies.size === 0) return noItems();
   const summaries = new Array<OptionTally>(tallies.size);
   let next = 0;
-  if (tallies.size > 0) for (const tally of tallies.values()) summaries[next++] = tallySummary(tally);
+  for (const tally of tallies.values()) summaries[next++] = tallySummary(tally);
   return summaries;
 }
 
@@ -822,7 +878,7 @@ class Negotiation {
             },
       terminations: this.terminations,
       protocolRejected: this.protocolRejected,
-      codeRejects: [...this.codeRejects],
+      codeRejects: summaryList(this.codeRejects),
     };
   }
 
@@ -938,9 +994,9 @@ class Authentication {
       successes: this.successes,
       failures: this.failures,
       frames: {
-        challenge: [...this.frames.challenge],
-        response: [...this.frames.response],
-        result: [...this.frames.result],
+        challenge: summaryList(this.frames.challenge),
+        response: summaryList(this.frames.response),
+        result: summaryList(this.frames.result),
       },
       truncated: this.truncated,
     };
@@ -967,7 +1023,7 @@ class Echoes {
 
   summary(peerLastSeq: number, linkEnd: number): EchoFacts {
     const listed = Math.min(this.lapsed.length + this.pending.size, MAX_FRAMES_LISTED);
-    const unansweredFrames = new Array<UnansweredEcho>(listed);
+    const unansweredFrames: UnansweredEcho[] = listed === 0 ? noItems() : new Array<UnansweredEcho>(listed);
     let next = 0;
     const unanswered = (e: PendingEcho): void => {
       if (next === listed) return;
@@ -1009,6 +1065,7 @@ class DataCounter {
   otherFrames = 0;
 
   private byProtocolSummary(): DataSummary["byProtocol"] {
+    if (this.byProtocol.size === 0) return noItems();
     const summaries: DataSummary["byProtocol"] = new Array(this.byProtocol.size);
     let next = 0;
     this.byProtocol.forEach((frames, protocol) => {
@@ -1217,11 +1274,11 @@ export class PppNegotiation {
           ? (notSeen.ipv6cp ??= frozen(this.ipv6cpSummary()))
           : this.ipv6cpSummary(),
       data: { client: this.data[CLIENT].summary(), server: this.data[SERVER].summary() },
-      otherProtocols: [...this.otherProtocols.values()].map((p) => Object.assign({}, p)),
+      otherProtocols: this.otherProtocols.size === 0 ? noItems() : [...this.otherProtocols.values()].map((p) => Object.assign({}, p)),
       otherProtocolFramesOmitted: this.otherProtocolFramesOmitted,
       malformed: {
         count: this.malformedCount,
-        packets: [...this.malformedPackets],
+        packets: summaryList(this.malformedPackets),
         truncated: this.malformedCount > this.malformedPackets.length,
       },
       limits: this.limitsReached(),
@@ -1367,12 +1424,12 @@ export class PppNegotiation {
     const acked = this.lcp.directions[side].acked;
     const ackedAuth = acked === null ? undefined : findOption(acked.options, LcpOptionType.AuthenticationProtocol);
     return {
-      asked: [...option.asked],
+      asked: summaryList(option.asked),
       requested: option.latestName,
       request: latest.last,
       answer,
       answerFrame: answer === "pending" ? null : latest.answerFrame,
-      suggested: [...option.suggested],
+      suggested: summaryList(option.suggested),
       acked:
         ackedAuth?.authProtocol === undefined
           ? null
@@ -1410,9 +1467,9 @@ export class PppNegotiation {
         client: (this.echoes[CLIENT] ?? NO_ECHOES).summary(this.lastSeq[SERVER], this.lastSeconds),
         server: (this.echoes[SERVER] ?? NO_ECHOES).summary(this.lastSeq[CLIENT], this.lastSeconds),
       },
-      protocolRejects: [...this.protocolRejects],
+      protocolRejects: summaryList(this.protocolRejects),
       protocolRejectsOmitted: this.protocolRejectsOmitted,
-      identification: [...this.identification],
+      identification: summaryList(this.identification),
     });
   }
 
@@ -1507,7 +1564,7 @@ export class PppNegotiation {
     return Object.assign(base, {
       client: addresses[CLIENT],
       server: addresses[SERVER],
-      assigned,
+      assigned: assigned.length > 0 ? assigned : noItems<AddressAssignment>(),
       dns: this.serverAddresses(IpcpOptionType.PrimaryDns, IpcpOptionType.SecondaryDns),
       nbns: this.serverAddresses(IpcpOptionType.PrimaryNbns, IpcpOptionType.SecondaryNbns),
       addressRejected: { client: addressRejected[CLIENT], server: addressRejected[SERVER] },
@@ -1522,7 +1579,8 @@ export class PppNegotiation {
       collectServerAddress(this.ipcp.directions[side], primaryType, acked, suggested);
       collectServerAddress(this.ipcp.directions[side], secondaryType, acked, suggested);
     }
-    return acked.length > 0 ? acked : suggested;
+    const found = acked.length > 0 ? acked : suggested;
+    return found.length > 0 ? found : noItems();
   }
 
   private ccpSummary(): CcpSummary {
