@@ -301,8 +301,11 @@ export class GreDirection {
   private currentSource: GreSource | null = null;
   private currentSrc4 = -1;
 
-  /** One GRE packet of this direction (p is the decoder's packet for `frame`). */
-  add(p: Packet, frame: Frame): void {
+  /**
+   * One GRE packet of this direction (p is the decoder's packet for `frame`). Returns the
+   * source it listed for the first time, null for a source already listed or not named.
+   */
+  add(p: Packet, frame: Frame): GreSource | null {
     const payloadLength = p.payloadLength;
     this.packets++;
     this.bytes += payloadLength;
@@ -316,12 +319,13 @@ export class GreDirection {
     this.last.frameNo = frame.frameNo;
     this.last.tsSec = frame.tsSec;
     this.last.tsNsec = frame.tsNsec;
-    this.noteSource(p, frame);
+    const newSource = this.noteSource(p, frame);
     if (p.greSeq >= 0) {
       this.noteSequence(p.greSeq, frame);
       this.remember(p.greSeq, payloadLength, frame);
     }
     if (p.greAck >= 0) this.noteAck(p.greAck, frame);
+    return newSource;
   }
 
   /**
@@ -365,12 +369,15 @@ export class GreDirection {
     this.lastAck.tsNsec = frame.tsNsec;
   }
 
-  /** Counts the packet for its source address; the text of an IPv4 address is made once per change of source. */
-  private noteSource(p: Packet, frame: Frame): void {
+  /**
+   * Counts the packet for its source address; the text of an IPv4 address is made once per
+   * change of source. Returns the source when it is new to the list.
+   */
+  private noteSource(p: Packet, frame: Frame): GreSource | null {
     const current = this.currentSource;
     if (current !== null && p.ipVersion === 4 && p.src4 === this.currentSrc4) {
       current.packets++;
-      return;
+      return null;
     }
     const address = sourceAddress(p);
     this.currentSrc4 = p.ipVersion === 4 ? p.src4 : -1;
@@ -378,7 +385,7 @@ export class GreDirection {
       if (s.address === address) {
         s.packets++;
         this.currentSource = s;
-        return;
+        return null;
       }
     }
     this.currentSource = null;
@@ -386,6 +393,7 @@ export class GreDirection {
       this.currentSource = { address, packets: 1, first: originOf(frame) };
       this.sources.push(this.currentSource);
     } else this.sourcesOmitted++;
+    return this.currentSource;
   }
 
   private noteSequence(seq: number, frame: Frame): void {

@@ -341,27 +341,22 @@ export class SessionTracker {
     if (p.greVersion !== 1 || p.greProtocol !== GRE_PROTOCOL_PPP || p.greCallId < 0) return;
     const callId = p.greCallId;
     // towards the server it carries the server's call ID and comes from the client; towards the client the client's
-    let call = this.toServerIndex.find(p, "src", callId);
-    let side: Side = "client";
-    if (call === undefined) {
-      call = this.toClientIndex.find(p, "dst", callId);
-      side = "server";
-    }
+    let call = this.toServerIndex.find(p, true, callId);
+    const fromClient = call !== undefined;
+    if (call === undefined) call = this.toClientIndex.find(p, false, callId);
     if (call === undefined) {
       this.orphan(p, frame);
       return;
     }
-    const flow = side === "client" ? call.toServer : call.toClient;
-    const sourcesBefore = flow.sources.length;
-    flow.add(p, frame);
-    if (side === "server" && flow.sources.length !== sourcesBefore) call.connection.noteAnswer(flow.sources[sourcesBefore].address);
+    const newSource = (fromClient ? call.toServer : call.toClient).add(p, frame);
+    if (!fromClient && newSource !== null) call.connection.noteAnswer(newSource.address);
     if (p.pppProtocol < 0) return;
     if (p.pppProtocol === PppProtocol.IPv4 || p.pppProtocol === PppProtocol.IPv6) {
       if (depth < MAX_NESTED_DEPTH) this.tunnelled(p, frame, depth);
       return;
     }
     // RFC 1661 §2: 0x8000-0xbfff network control protocols, 0xc000-0xffff link control and authentication
-    if (p.pppProtocol >= 0x8000) call.pppControl(side, p.pppProtocol, p.buf, p.pppOffset, p.pppLength, frame);
+    if (p.pppProtocol >= 0x8000) call.pppControl(fromClient ? "client" : "server", p.pppProtocol, p.buf, p.pppOffset, p.pppLength, frame);
   }
 
   /** IP inside the PPP of a tunnel: a PPTP session can run inside another. */
