@@ -15,6 +15,7 @@
  */
 
 import { u16be, u32be } from "../capture/bytes.js";
+import { latin1Of } from "./ppp/bytes.js";
 
 /** Every PPTP message carries this value in bytes 4..7 of its header (RFC 2637 §1.4). */
 export const PPTP_MAGIC_COOKIE = 0x1a2b3c4d;
@@ -720,9 +721,6 @@ function readUint(buf: Uint8Array, at: number, size: number): number {
   return size === 1 ? buf[at]! : size === 2 ? u16be(buf, at) : u32be(buf, at);
 }
 
-/** The character codes of the text field being read: one array for every field. */
-const textCodes: number[] = [];
-
 /**
  * A fixed-width, NUL-padded text field, up to its first NUL. Read as Latin-1: RFC 2637
  * says only "string" (in practice ASCII), and Latin-1 maps every byte to one character,
@@ -730,15 +728,7 @@ const textCodes: number[] = [];
  * a stray byte into U+FFFD and hide what was sent).
  */
 function readText(buf: Uint8Array, at: number, size: number): string {
-  const codes = textCodes;
-  let length = 0;
-  for (let i = at; i < at + size; i++) {
-    const byte = buf[i]!;
-    if (byte === 0) break;
-    codes[length++] = byte;
-  }
-  if (length === 0) return "";
-  codes.length = length;
-  // one string for the whole field, not one per character
-  return String.fromCharCode.apply(null, codes);
+  let end = at;
+  while (end < at + size && buf[end] !== 0) end++;
+  return latin1Of(buf, at, end - at);
 }
