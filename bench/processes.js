@@ -21,16 +21,30 @@ const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 const WARM_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
- * Runs `command args` with standard output dropped (or returned with `keepOutput`) and
- * standard error kept for the message when it fails. Returns {seconds, maxRssBytes, output};
+ * The environment and Node options of the bin's #! line (`#!/usr/bin/env -S NAME=value node
+ * --option`): the floor and zlib processes run Node with them too, so that a ratio compares
+ * the work done, not the allocator or heap settings.
+ */
+function binRuntime() {
+  const words = readFileSync(CLI, "utf8").split("\n", 1)[0].replace(/^#!\S+\s+-S\s+/, "").split(/\s+/);
+  const node = words.findIndex((word) => !word.includes("="));
+  const env = Object.fromEntries(words.slice(0, node).map((word) => [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]));
+  return { env, nodeOptions: words.slice(node + 1) };
+}
+export const BIN_RUNTIME = binRuntime();
+
+/**
+ * Runs `command args` with `env` added to the environment, standard output dropped (or
+ * returned with `keepOutput`) and standard error kept for the message when it fails. Returns {seconds, maxRssBytes, output};
  * maxRssBytes is undefined without GNU time. Throws when the command does not exit with 0.
  */
-export function measureProcess(command, args, { keepOutput = false } = {}) {
+export function measureProcess(command, args, { keepOutput = false, env = {} } = {}) {
   const timeReport = join(tmpdir(), `pptp-analyze-bench-${process.pid}.time`);
   const [file, argv] = HAS_GNU_TIME ? [GNU_TIME, ["-v", "-o", timeReport, command, ...args]] : [command, args];
   const t0 = performance.now();
   const result = spawnSync(file, argv, {
     stdio: ["ignore", keepOutput ? "pipe" : "ignore", "pipe"],
+    env: { ...process.env, ...env },
     encoding: "utf8",
     maxBuffer: MAX_OUTPUT_BYTES,
   });

@@ -26,10 +26,11 @@ export const verdict = (met) => (met === undefined ? "not measured" : met ? "met
 /** A path as the user would type it from the current folder. */
 export const shown = (path) => relative(process.cwd(), path) || path;
 
-/** A command line as one would type it in a shell. */
-export function commandLine(command, args) {
-  const word = (arg) => (/^[\w./=-]+$/.test(arg) ? arg : `'${arg}'`);
-  return [command === process.execPath ? "node" : command, ...args.map(shown)].map(word).join(" ");
+/** A command line as one would type it in a shell, with the environment variables it sets. */
+export function commandLine(command, args, env = {}) {
+  const word = (arg) => (/^[\w./=:-]+$/.test(arg) ? arg : `'${arg}'`);
+  const settings = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  return [...settings, command === process.execPath ? "node" : command, ...args.map(shown)].map(word).join(" ");
 }
 
 function cpuModel() {

@@ -4,7 +4,7 @@
 // and each report checked against the verdicts its sessions were built to show.
 import { statSync } from "node:fs";
 import { ensureSessionCaptures, LARGE_FACTOR } from "./generate.js";
-import { CLI, cliArgs, HAS_GNU_TIME, MEASURE, measureProcess, readReport, warmPageCache } from "./processes.js";
+import { BIN_RUNTIME, CLI, cliArgs, HAS_GNU_TIME, MEASURE, measureProcess, readReport, warmPageCache } from "./processes.js";
 import { change, commandLine, count, describeMachine, hasTshark, markdownTable, median, megabytes, percent, shown, verdict } from "./report.js";
 import { expectedVerdicts } from "./session-mix.js";
 
@@ -34,17 +34,20 @@ function plannedRows(captures, runs, tsharkRuns) {
   const { a, b, pcapng, gzip } = captures;
   const node = process.execPath;
   return [
-    row("(a) pcap", a, a, "floor", "floor: record-header walk", node, [MEASURE, "floor", a], runs),
-    row("(a) pcap", a, a, "decode", "read + decode every layer", node, [MEASURE, "decode", a], runs),
+    row("(a) pcap", a, a, "floor", "floor: record-header walk", node, [...BIN_RUNTIME.nodeOptions, MEASURE, "floor", a], runs),
+    row("(a) pcap", a, a, "decode", "read + decode every layer", node, [...BIN_RUNTIME.nodeOptions, MEASURE, "decode", a], runs),
     row("(a) pcap", a, a, "analyze", "pptp-analyze", CLI, cliArgs(a), runs),
     row("(a) pcap", a, a, "tshark", "tshark, filter pptp or gre", "tshark", ["-r", a, "-Y", "pptp || gre", "-T", "fields", "-e", "frame.number"], tsharkRuns),
-    row("(b) pcap", b, b, "floor", "floor: record-header walk", node, [MEASURE, "floor", b], runs),
+    row("(b) pcap", b, b, "floor", "floor: record-header walk", node, [...BIN_RUNTIME.nodeOptions, MEASURE, "floor", b], runs),
     row("(b) pcap", b, b, "analyze", "pptp-analyze", CLI, cliArgs(b), runs),
     row("(c) pcapng", pcapng, a, "analyze", "pptp-analyze", CLI, cliArgs(pcapng), runs),
-    row("(c) gzip", gzip, a, "zlib", "zlib inflate only", node, [MEASURE, "gunzip", gzip], runs),
+    row("(c) gzip", gzip, a, "zlib", "zlib inflate only", node, [...BIN_RUNTIME.nodeOptions, MEASURE, "gunzip", gzip], runs),
     row("(c) gzip", gzip, a, "analyze", "pptp-analyze", CLI, cliArgs(gzip), runs),
   ].filter((r) => r.runs > 0);
 }
+
+/** Node's own rows run as the bin's #! line runs the CLI; tshark runs as installed. */
+const envOf = (r) => (r.command === process.execPath ? BIN_RUNTIME.env : {});
 
 /** The ways a report differs from the verdicts the sessions were built to show. */
 function reportProblems(capture, expectedPackets) {
@@ -87,7 +90,7 @@ export async function runSessionBench({ sizeMb, runs, tsharkRuns }) {
   for (let run = 0; run < maxRuns; run++) {
     for (const r of rows.filter((r) => run < r.runs)) {
       console.error(`run ${run + 1}/${r.runs}: ${r.file}, ${r.mode}`);
-      const sample = measureProcess(r.command, r.args, { keepOutput: r.role === "floor" });
+      const sample = measureProcess(r.command, r.args, { keepOutput: r.role === "floor", env: envOf(r) });
       r.samples.push(sample);
       if (r.role === "floor") packetsOf.set(r.capture, JSON.parse(sample.output).packets);
       if (r.role === "analyze" && !problemsOf.has(r.capture)) problemsOf.set(r.capture, reportProblems(r.capture, packetsOf.get(r.same)));
@@ -161,6 +164,6 @@ export async function runSessionBench({ sizeMb, runs, tsharkRuns }) {
     ...[...problemsOf].map(([capture, problems]) => `  ${shown(capture)}: ${problems.length === 0 ? "as built" : `WRONG: ${problems.join("; ")}`}`),
     "",
     "commands:",
-    ...rows.map((r) => `  ${commandLine(r.command, r.args)}`),
+    ...rows.map((r) => `  ${commandLine(r.command, r.args, envOf(r))}`),
   ].join("\n"));
 }
