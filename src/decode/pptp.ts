@@ -353,15 +353,6 @@ export interface PptpMessageSpec<T extends PptpMessageType = PptpMessageType> {
   readonly abbreviation: string;
   /** Every control message has one fixed length (RFC 2637 §2.1–2.15). */
   readonly length: number;
-  /**
-   * The request this message answers, and how to pair them: reply[replyField] ===
-   * request[requestField] (no fields: one outstanding request per control connection).
-   */
-  readonly answers?: {
-    readonly request: PptpMessageType;
-    readonly replyField?: string;
-    readonly requestField?: string;
-  };
   readonly fields: readonly PptpFieldSpec<PptpFieldName<T> & string>[];
 }
 
@@ -390,7 +381,6 @@ export const PPTP_MESSAGES: { readonly [T in PptpMessageType]: PptpMessageSpec<T
     name: "Start-Control-Connection-Reply",
     abbreviation: "SCCRP",
     length: 156,
-    answers: { request: 1 },
     fields: [
       { name: "protocolVersion", offset: 12, size: 2, kind: "uint" },
       { name: "resultCode", offset: 14, size: 1, kind: "uint", codes: SCCRP_RESULT_NAMES },
@@ -414,7 +404,6 @@ export const PPTP_MESSAGES: { readonly [T in PptpMessageType]: PptpMessageSpec<T
     name: "Stop-Control-Connection-Reply",
     abbreviation: "StopCCRP",
     length: 16,
-    answers: { request: 3 },
     // 14: reserved1 (2)
     fields: [
       { name: "resultCode", offset: 12, size: 1, kind: "uint", codes: STOPCCRP_RESULT_NAMES },
@@ -431,7 +420,6 @@ export const PPTP_MESSAGES: { readonly [T in PptpMessageType]: PptpMessageSpec<T
     name: "Echo-Reply",
     abbreviation: "ECHORP",
     length: 20,
-    answers: { request: 5, replyField: "identifier", requestField: "identifier" },
     // 18: reserved1 (2)
     fields: [
       { name: "identifier", offset: 12, size: 4, kind: "uint" },
@@ -462,7 +450,6 @@ export const PPTP_MESSAGES: { readonly [T in PptpMessageType]: PptpMessageSpec<T
     name: "Outgoing-Call-Reply",
     abbreviation: "OCRP",
     length: 32,
-    answers: { request: 7, replyField: "peerCallId", requestField: "callId" },
     fields: [
       { name: "callId", offset: 12, size: 2, kind: "uint" },
       { name: "peerCallId", offset: 14, size: 2, kind: "uint" },
@@ -495,7 +482,6 @@ export const PPTP_MESSAGES: { readonly [T in PptpMessageType]: PptpMessageSpec<T
     name: "Incoming-Call-Reply",
     abbreviation: "ICRP",
     length: 24,
-    answers: { request: 9, replyField: "peerCallId", requestField: "callId" },
     // 22: reserved1 (2)
     fields: [
       { name: "callId", offset: 12, size: 2, kind: "uint" },
@@ -510,7 +496,6 @@ export const PPTP_MESSAGES: { readonly [T in PptpMessageType]: PptpMessageSpec<T
     name: "Incoming-Call-Connected",
     abbreviation: "ICCN",
     length: 28,
-    answers: { request: 10, replyField: "peerCallId", requestField: "callId" },
     // 14: reserved1 (2)
     fields: [
       { name: "peerCallId", offset: 12, size: 2, kind: "uint" },
@@ -533,7 +518,6 @@ export const PPTP_MESSAGES: { readonly [T in PptpMessageType]: PptpMessageSpec<T
     length: 148,
     // Sent on a Call-Clear-Request or on the PAC's own initiative; it names the PAC's call ID,
     // not the PNS's, so it pairs with the request through the call, not through a field.
-    answers: { request: 12 },
     fields: [
       { name: "callId", offset: 12, size: 2, kind: "uint" },
       { name: "resultCode", offset: 14, size: 1, kind: "uint", codes: CDN_RESULT_NAMES },
@@ -596,16 +580,6 @@ export function describePptpField(type: PptpMessageType, field: string, value: n
     return `${value} (${names.length > 0 ? names.join(", ") : "none"})`;
   }
   return String(value);
-}
-
-/** True when `reply` answers `request` by the pairing rule of the table (RFC 2637 §2). */
-export function pptpAnswers(reply: PptpMessage, request: PptpMessage): boolean {
-  const rule = PPTP_MESSAGES[reply.type].answers;
-  if (!rule || rule.request !== request.type) return false;
-  if (!rule.replyField || !rule.requestField) return true;
-  const fieldsOfReply = reply as unknown as Readonly<Record<string, unknown>>;
-  const fieldsOfRequest = request as unknown as Readonly<Record<string, unknown>>;
-  return fieldsOfReply[rule.replyField] === fieldsOfRequest[rule.requestField];
 }
 
 // ---------------------------------------------------------------------------

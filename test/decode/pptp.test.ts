@@ -9,7 +9,6 @@ import {
   describePptpField,
   findMagicCookie,
   PPTP_MESSAGES,
-  pptpAnswers,
   PptpError,
   pptpHeaderError,
   pptpMessageName,
@@ -223,8 +222,6 @@ describe("findMagicCookie", () => {
 });
 
 describe("message table helpers", () => {
-  const [sccrq, sccrp, , , echoRequest, echoReply, ocrq, ocrp] = PPTP_VECTORS.map((v) => v.message);
-
   it("names every RFC 2637 type and says so for others", () => {
     expect(pptpMessageName(8)).toBe("Outgoing-Call-Reply");
     expect(pptpMessageName(13)).toBe("Call-Disconnect-Notify");
@@ -247,15 +244,6 @@ describe("message table helpers", () => {
     expect(describePptpField(8, "callId", 11755)).toBe("11755");
   });
 
-  it("pairs replies with requests: OCRP by peer call ID, Echo-Reply by identifier, SCCRP by type", () => {
-    expect(pptpAnswers(ocrp!, ocrq!)).toBe(true); // OCRP peer 4660 = OCRQ call 4660
-    expect(pptpAnswers(ocrp!, { ...ocrq!, callId: 4661 } as PptpMessage)).toBe(false);
-    expect(pptpAnswers(echoReply!, echoRequest!)).toBe(true);
-    expect(pptpAnswers(echoReply!, { ...echoRequest!, identifier: 1 } as PptpMessage)).toBe(false);
-    expect(pptpAnswers(sccrp!, sccrq!)).toBe(true);
-    expect(pptpAnswers(ocrp!, sccrq!)).toBe(false);
-    expect(pptpAnswers(ocrq!, ocrp!)).toBe(false); // a request answers nothing
-  });
 });
 
 // ---------------------------------------------------------------------------
