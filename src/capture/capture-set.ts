@@ -1,7 +1,7 @@
 import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Frame, frameBefore } from "./frame.js";
-import { CaptureOpenError, type CaptureProblem } from "./problems.js";
+import { CaptureOpenError, MAX_PROBLEMS_PER_SET, type CaptureProblem } from "./problems.js";
 import { CAPTURE_START_BYTES, CaptureReader, startsLikeCapture, type CaptureFileInfo } from "./reader.js";
 import { ChunkPool, DEFAULT_CHUNK_BYTES, errorText, type SourceOptions } from "./source.js";
 
@@ -35,7 +35,7 @@ export interface CaptureSetResult {
   /** One per file, in the order of the (expanded) paths. */
   files: CaptureFileInfo[];
   problems: CaptureProblem[];
-  /** Problems counted beyond the per-file limit and not listed in `problems`. */
+  /** Problems counted beyond the per-file or the per-set limit and not listed in `problems`. */
   problemsOmitted: number;
   /**
    * Most capture files open at one time while frames were handed out: 1 for one file or a
@@ -347,7 +347,9 @@ class OpenCaptures {
   /** A finished file's read buffers go to the next file opened. */
   private readonly chunkPool = new ChunkPool();
   private readonly infos: CaptureFileInfo[];
+  /** The problems kept, by file index: at most MAX_PROBLEMS_PER_SET in all, the files finished first keeping theirs. */
   private readonly problems: CaptureProblem[][];
+  private problemsKept = 0;
   private problemsOmitted = 0;
   /** Bytes read by the readers already finished. */
   private finishedBytes = 0;
@@ -388,8 +390,11 @@ class OpenCaptures {
     await this.release(reader);
     const index = reader.info.fileIndex;
     this.infos[index] = reader.info;
-    this.problems[index] = reader.problems;
-    this.problemsOmitted += reader.problemsOmitted;
+    const room = MAX_PROBLEMS_PER_SET - this.problemsKept;
+    const problems = reader.problems.length <= room ? reader.problems : reader.problems.slice(0, room);
+    this.problems[index] = problems;
+    this.problemsKept += problems.length;
+    this.problemsOmitted += reader.problemsOmitted + reader.problems.length - problems.length;
     this.finishedBytes += reader.bytesRead;
   }
 

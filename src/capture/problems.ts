@@ -25,6 +25,8 @@ export interface CaptureProblem {
 
 /** Problem entries kept per file; a damaged pcapng file can repeat one problem per block. */
 export const MAX_PROBLEMS_PER_FILE = 100;
+/** Problem entries kept for a whole capture set, so that a ring buffer of many damaged files keeps a bounded list. */
+export const MAX_PROBLEMS_PER_SET = 1000;
 
 /** The problems of one file: the first MAX_PROBLEMS_PER_FILE entries, and a count of the rest. */
 export class ProblemList {

@@ -3,7 +3,8 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { readCaptureSet } from "../../src/capture/capture-set.js";
 import { walkPcapRecordHeaders } from "../../src/capture/floor.js";
-import { SAMPLE_PCAP, SAMPLE_PCAPNG } from "./fixtures.js";
+import { MAX_PROBLEMS_PER_FILE, MAX_PROBLEMS_PER_SET } from "../../src/capture/problems.js";
+import { SAMPLE_PCAP, SAMPLE_PCAPNG, UNDEFINED_INTERFACE_EPB } from "./fixtures.js";
 import { hasMergecap, hasTshark, hex, recordOf, tempPath, writeTemp, type FrameRecord } from "./helpers.js";
 
 /** pcap A (LE, µs, Ethernet): a1 at 10.000001, a2 at 10.000003, a3 at 10.000005, a4 at 20.0 */
@@ -97,6 +98,20 @@ describe("readCaptureSet", () => {
       },
     ]);
     expect(result.files.map((f) => f.packets)).toEqual([0, 1, 4]);
+  });
+
+  it("keeps at most 1,000 problems for the whole set and counts the rest", async () => {
+    // 12 files of 101 problems each: each keeps 100 and counts 1; the set keeps the first 10 files' 1,000
+    expect([MAX_PROBLEMS_PER_FILE, MAX_PROBLEMS_PER_SET]).toEqual([100, 1000]);
+    const leSection = SAMPLE_PCAPNG.bytes.subarray(0, 204);
+    const paths = Array.from({ length: 12 }, (_, i) =>
+      writeTemp(`damaged-${i}.pcapng`, Buffer.concat([leSection, hex(UNDEFINED_INTERFACE_EPB.repeat(101))])),
+    );
+    const { result } = await readSet(paths);
+    expect(result.problems).toHaveLength(1000);
+    expect(result.problemsOmitted).toBe(12 + 2 * 100);
+    expect(new Set(result.problems.map((p) => p.fileIndex)).size).toBe(10);
+    expect(result.problems.every((p) => p.code === "malformed")).toBe(true);
   });
 
   it("reads the first frame of every file before handing out any, and throws the first open error", async () => {

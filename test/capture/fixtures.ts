@@ -33,6 +33,9 @@ export const SAMPLE_PCAP = {
   frameUnits: [1, 2, 3, 4, 5],
 };
 
+/** A little-endian EPB of interface 5, which no IDB of these files defines: a `malformed` problem, and reading goes on. */
+export const UNDEFINED_INTERFACE_EPB = "06000000 24000000 05000000 240a0600 40222018 01000000 01000000 ee000000 24000000";
+
 /** A pcapng file of two sections, little-endian then big-endian, with EPB, SPB and an NRB. */
 export const SAMPLE_PCAPNG = {
   bytes: hex(

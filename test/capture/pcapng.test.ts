@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hex, readAll, writeTemp } from "./helpers.js";
+import { UNDEFINED_INTERFACE_EPB } from "./fixtures.js";
 
 // Blocks are written out field by field: type(4) total length(4) body trailing length(4).
 
@@ -295,10 +296,9 @@ describe("pcapng: damaged blocks", () => {
   });
 
   it("keeps at most 100 problems per file and counts the rest", async () => {
-    const undefinedInterface = "06000000 24000000 05000000 240a0600 40222018 01000000 01000000 ee000000 24000000";
     const path = writeTemp(
       "many-problems.pcapng",
-      hex(SHB_LE, IDB_LE_ETHERNET_US, undefinedInterface.repeat(130), goodEpb),
+      hex(SHB_LE, IDB_LE_ETHERNET_US, UNDEFINED_INTERFACE_EPB.repeat(130), goodEpb),
     );
     const { frames, problems, problemsOmitted } = await readAll(path);
     expect(frames.map((f) => f.frameNo)).toEqual([131]);
