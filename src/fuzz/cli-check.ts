@@ -5,20 +5,33 @@
  * its time; on 2 it writes exactly one line to stderr, no "internal error", nothing to
  * stdout, and only when analyze() refused the file too; on 0 or 1 stderr is empty (no
  * progress line: stderr is not a terminal) and stdout is the report, JSON that parses, with
- * nothing a terminal acts on.
+ * nothing a terminal acts on. Two variants give the case another way in: through standard
+ * input ("-"), and as a capture set of the file twice, whose frames the reader merges.
  */
 import { spawn } from "node:child_process";
+import { createReadStream } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { REPORT_SCHEMA } from "../report/schema.js";
 import { outputProblem, type Failure, type Verdict } from "./property.js";
 
+/** How the case's file reaches the CLI: its path, standard input, or its path twice (a capture set). */
+type CliInput = "path" | "stdin" | "set";
+
 /** The command lines the sampled cases go through in turn; checkCli runs the first, JSON, unless told otherwise. */
-export const CLI_VARIANTS: ReadonlyArray<{ args: readonly string[]; format: "json" | "markdown" | "table" }> = [
-  { args: ["--format", "json"], format: "json" },
-  { args: ["--format", "json", "--redact-addresses"], format: "json" },
-  { args: ["--format", "markdown", "--redact"], format: "markdown" },
-  { args: [], format: "table" },
+export const CLI_VARIANTS: ReadonlyArray<{ args: readonly string[]; format: "json" | "markdown" | "table"; input: CliInput }> = [
+  { args: ["--format", "json"], format: "json", input: "path" },
+  { args: ["--format", "json", "--redact-addresses"], format: "json", input: "path" },
+  { args: ["--format", "markdown", "--redact"], format: "markdown", input: "path" },
+  { args: [], format: "table", input: "path" },
+  { args: ["--format", "json"], format: "json", input: "stdin" },
+  { args: ["--format", "json"], format: "json", input: "set" },
 ];
+
+const INPUT_ARGUMENTS: Readonly<Record<CliInput, (path: string) => string[]>> = {
+  path: (path) => [path],
+  stdin: () => ["-"],
+  set: (path) => [path, path],
+};
 
 const CLI_SCRIPT = new URL("../../bin/pptp-analyze.js", import.meta.url);
 
@@ -36,9 +49,14 @@ function cliFailure(what: string, evidence: string): Failure {
  * what it broke. `inProcess` is analyze()'s verdict on the same bytes.
  */
 export function checkCli(path: string, inProcess: Verdict, timeoutMs: number, variant = 0): Promise<Failure | null> {
-  const { args, format } = CLI_VARIANTS[variant % CLI_VARIANTS.length];
+  const { args, format, input } = CLI_VARIANTS[variant % CLI_VARIANTS.length];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [fileURLToPath(CLI_SCRIPT), ...args, path], { stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+    const argv = [fileURLToPath(CLI_SCRIPT), ...args, ...INPUT_ARGUMENTS[input](path)];
+    const child = spawn(process.execPath, argv, { stdio: ["pipe", "pipe", "pipe"], timeout: timeoutMs });
+    // the CLI may stop reading early (not a capture): the broken pipe is its choice, not a failure
+    child.stdin.on("error", () => {});
+    if (input === "stdin") createReadStream(path).pipe(child.stdin);
+    else child.stdin.end();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;

@@ -14,7 +14,8 @@ const USAGE = `usage: npm run fuzz -- [options]
   --seed <n>            seed of the run (default: from the clock; printed)
   --workers <n>         worker threads (default: CPUs, at most 2)
   --cli-every <n>       every n-th case also through the built CLI, in JSON, redacted JSON,
-                        redacted Markdown and table in turn (default 50; 0 = none)
+                        redacted Markdown, table, JSON from stdin and JSON of the file
+                        given twice, in turn (default 50; 0 = none)
   --generated <share>   share of generated-session batches, 0..1 (default 0.25)
   --timeout-ms <n>      time for one case (default 5000)
   --heap-mb <n>         heap of a worker thread (default 256)

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { checkCli } from "../../src/fuzz/cli-check.js";
+import { CLI_VARIANTS, checkCli } from "../../src/fuzz/cli-check.js";
 import type { Verdict } from "../../src/fuzz/property.js";
 
 const HEALTHY = fileURLToPath(new URL("../../fixtures/healthy.pcap", import.meta.url));
@@ -22,6 +22,18 @@ describe("checkCli", () => {
 
   it("accepts the other output variants of the same capture: redacted JSON, redacted Markdown, the table", async () => {
     for (const variant of [1, 2, 3]) expect(await checkCli(HEALTHY, report, 30_000, variant)).toBeNull();
+  });
+
+  it("gives the file through standard input and as a capture set of the file twice", async () => {
+    const [stdin, set] = [4, 5];
+    expect(CLI_VARIANTS[stdin].input).toBe("stdin");
+    expect(CLI_VARIANTS[set].input).toBe("set");
+    for (const variant of [stdin, set]) {
+      expect(await checkCli(HEALTHY, report, 30_000, variant)).toBeNull();
+      expect(await checkCli(notCapture, rejected, 30_000, variant)).toBeNull();
+    }
+    // the report really came from the bytes on standard input: an empty input would have been refused
+    expect(await checkCli(HEALTHY, rejected, 30_000, stdin)).toMatchObject({ signature: "cli: exit 0 although analyze() refused the file" });
   });
 
   it("accepts exit 2 with one line on stderr for a file analyze() refused", async () => {
