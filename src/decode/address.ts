@@ -1,6 +1,7 @@
 /**
- * Text forms of the addresses a Packet holds. IPv4 texts come from a small cache, since the
- * control path asks for the same few addresses on every segment; IPv6 texts are built each time.
+ * Text forms of the addresses a Packet holds. Texts come from small caches, since the
+ * control path asks for the same few addresses on every segment, and an IPv6 GRE packet's
+ * source is looked up by its text.
  */
 import type { Packet } from "./packet.js";
 
@@ -25,13 +26,43 @@ export function ipv4ToString(n: number): string {
   return text;
 }
 
+/** Slots of the IPv6 text cache (a power of two), direct-mapped like the IPv4 one. */
+const IPV6_TEXT_CACHE_SLOTS = 256;
+const IPV6_TEXT_SLOT_SHIFT = 32 - Math.log2(IPV6_TEXT_CACHE_SLOTS);
+/** Per slot, the address's four 32-bit words. */
+const cachedIpv6Words = new Int32Array(IPV6_TEXT_CACHE_SLOTS * 4);
+const cachedIpv6Texts: Array<string | undefined> = new Array<string | undefined>(IPV6_TEXT_CACHE_SLOTS).fill(undefined);
+
+/** The big-endian 32-bit word at `at`. */
+const wordAt = (buf: Uint8Array, at: number): number => (buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3];
+
+/** The 16 bytes at `offset` as RFC 5952 text (the same string for a repeated address). */
+export function ipv6ToString(buf: Uint8Array, offset: number): string {
+  const w0 = wordAt(buf, offset);
+  const w1 = wordAt(buf, offset + 4);
+  const w2 = wordAt(buf, offset + 8);
+  const w3 = wordAt(buf, offset + 12);
+  const slot = Math.imul(w0 ^ w1 ^ w2 ^ w3, 0x9e3779b1) >>> IPV6_TEXT_SLOT_SHIFT;
+  const words = cachedIpv6Words;
+  const at = slot * 4;
+  const cached = cachedIpv6Texts[slot];
+  if (cached !== undefined && words[at] === w0 && words[at + 1] === w1 && words[at + 2] === w2 && words[at + 3] === w3) return cached;
+  const text = ipv6Text(buf, offset);
+  words[at] = w0;
+  words[at + 1] = w1;
+  words[at + 2] = w2;
+  words[at + 3] = w3;
+  cachedIpv6Texts[slot] = text;
+  return text;
+}
+
 /**
  * The 16 bytes at `offset` in the RFC 5952 text form: lowercase hex groups without
  * leading zeros (§4.1, §4.3), the longest run of two or more zero groups, the first
  * one on a tie, shortened to "::" (§4.2), and IPv4-mapped addresses with a dotted
  * IPv4 tail, "::ffff:192.0.2.1" (§5).
  */
-export function ipv6ToString(buf: Uint8Array, offset: number): string {
+function ipv6Text(buf: Uint8Array, offset: number): string {
   const groups: number[] = [];
   for (let i = 0; i < 16; i += 2) groups.push((buf[offset + i] << 8) | buf[offset + i + 1]);
 
