@@ -77,7 +77,7 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
     }
   };
 
-  const { files, problems } = await readCaptureSet(paths, onFrame, { onProgress: options.onProgress, expandDirectories: false });
+  const { files, problems, problemsOmitted } = await readCaptureSet(paths, onFrame, { onProgress: options.onProgress, expandDirectories: false });
   const refs = new FrameRefs(
     files.map((f) => f.file),
     files.map((f) => f.tsDigits),
@@ -90,12 +90,14 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
     refs,
     files,
     problems,
+    problemsOmitted,
     decodeFailures: files.map((_, i) => ({ fileIndex: i, count: traffic[i].malformedFrames, listed: malformed[i] })),
     snapCuts,
     sessions,
     links,
     orphans: model.orphans,
     limits: tracker.limits,
+    decoderLimits: decoder.limits,
     fragments: decoder.fragments.drops,
     captureEnd: end,
   };

@@ -35,10 +35,25 @@ export const DEFAULT_PPTP_PORT = 1723;
  */
 export const MAX_IP_TUNNEL_DEPTH = 4;
 
+/**
+ * Frames the decoder's bounds on walking headers left undecoded (taken for Other), for the
+ * report: each may hold PPTP.
+ */
+export interface DecoderLimitsReached {
+  /** IP headers nested deeper than MAX_IP_TUNNEL_DEPTH. */
+  ipTunnelsTooDeep: number;
+  /** More than MAX_VLAN_TAGS VLAN tags (decode/ethernet). */
+  vlanTagsTooMany: number;
+  /** More than MAX_IPV6_EXTENSION_HEADERS extension headers (decode/ipv6). */
+  ipv6ExtensionHeadersTooMany: number;
+}
+
 /** What a layer decoder may call to go on to the next layer. */
 export interface DecodeContext {
   readonly pptpPort: number;
   readonly fragments: IpFragmentReassembler;
+  /** Where a layer decoder counts a frame its bound on walking headers gives up on. */
+  readonly limits: DecoderLimitsReached;
   /** Capture time (seconds) of the frame being decoded: fragment timeouts run on it. */
   readonly tsSec: number;
   /** The network layer an EtherType names (Ethernet, Linux SLL, PPPoE, ...); unknown ones are Other. */
@@ -50,6 +65,7 @@ export interface DecodeContext {
 export class Decoder implements DecodeContext {
   readonly packet = new Packet();
   readonly fragments = new IpFragmentReassembler();
+  readonly limits: DecoderLimitsReached = { ipTunnelsTooDeep: 0, vlanTagsTooMany: 0, ipv6ExtensionHeadersTooMany: 0 };
   readonly pptpPort: number;
   tsSec = 0;
 
@@ -103,16 +119,22 @@ export class Decoder implements DecodeContext {
       case IpProtocol.GRE:
         return decodeGre(buf, offset, end, p);
       case IpProtocol.IPv4:
-        if (p.ipTunnelDepth >= MAX_IP_TUNNEL_DEPTH) return PacketKind.Other;
+        if (p.ipTunnelDepth >= MAX_IP_TUNNEL_DEPTH) return this.tunnelTooDeep();
         p.ipTunnelDepth++;
         return decodeIpv4(this, buf, offset, end, p);
       case IpProtocol.IPv6:
-        if (p.ipTunnelDepth >= MAX_IP_TUNNEL_DEPTH) return PacketKind.Other;
+        if (p.ipTunnelDepth >= MAX_IP_TUNNEL_DEPTH) return this.tunnelTooDeep();
         p.ipTunnelDepth++;
         return decodeIpv6(this, buf, offset, end, p);
       default:
         return PacketKind.Other;
     }
+  }
+
+  /** IP nested deeper than MAX_IP_TUNNEL_DEPTH: not decoded (it may hold PPTP), counted. */
+  private tunnelTooDeep(): PacketKind {
+    this.limits.ipTunnelsTooDeep++;
+    return PacketKind.Other;
   }
 
   private link(linkType: number, buf: Uint8Array, offset: number, end: number, p: Packet): PacketKind {

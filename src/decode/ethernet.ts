@@ -40,7 +40,10 @@ export function decodeEthernet(ctx: DecodeContext, buf: Uint8Array, offset: numb
   let type = u16be(buf, at);
   at += 2;
   while (type === EtherType.Vlan || type === EtherType.ServiceVlan || type === EtherType.LegacyQinQ) {
-    if (p.vlanCount === MAX_VLAN_TAGS) return PacketKind.Other;
+    if (p.vlanCount === MAX_VLAN_TAGS) {
+      ctx.limits.vlanTagsTooMany++;
+      return PacketKind.Other;
+    }
     if (end - at < VLAN_TAG_LENGTH) return p.fail(DecodeError.Truncated, "vlan");
     if (p.vlanCount === 0) p.vlanId = u16be(buf, at) & VLAN_ID_MASK;
     p.vlanCount++;

@@ -89,7 +89,10 @@ export function decodeIpv6(ctx: DecodeContext, buf: Uint8Array, offset: number, 
       p.ipProtocol = next;
       return ctx.ipPayload(next, buf, at, datagramEnd, p);
     }
-    if (headers === MAX_IPV6_EXTENSION_HEADERS) return PacketKind.Other;
+    if (headers === MAX_IPV6_EXTENSION_HEADERS) {
+      ctx.limits.ipv6ExtensionHeadersTooMany++;
+      return PacketKind.Other;
+    }
     if (datagramEnd - at < length) return p.fail(DecodeError.Truncated, "ipv6");
     next = buf[at];
     nextHeaderFieldAt = at;

@@ -5,6 +5,7 @@
 import type { FrameOrigin } from "../capture/frame.js";
 import type { CaptureProblem } from "../capture/problems.js";
 import type { CaptureFileInfo } from "../capture/reader.js";
+import type { DecoderLimitsReached } from "../decode/decoder.js";
 import type { Call, ControlConnection } from "../model/control.js";
 import type { PppSummary } from "../model/ppp-negotiation.js";
 import type { PppLink } from "../model/ppp-links.js";
@@ -47,12 +48,16 @@ export interface CaptureFacts {
   refs: FrameRefs;
   files: readonly CaptureFileInfo[];
   problems: readonly CaptureProblem[];
+  /** Problems counted beyond the per-file and per-set limits, not in `problems`. */
+  problemsOmitted: number;
   decodeFailures: readonly DecodeFailures[];
   snapCuts: readonly SnapCuts[];
   sessions: readonly SessionFacts[];
   links: readonly LinkFacts[];
   orphans: readonly OrphanFlow[];
   limits: TrackerLimitsReached;
+  /** What the decoder's limits left undecoded. */
+  decoderLimits: DecoderLimitsReached;
   /** IP datagrams the fragment reassembly dropped unfinished, by the limit that dropped them. */
   fragments: FragmentDrops;
   /** Time of the last frame of the capture set, null when it has none. */

@@ -2,9 +2,10 @@
  * limit-reached: a hard limit (a named constant beside the code that keeps the state)
  * dropped something or stopped keeping it; the report says what and how much, never
  * silence. One finding per place the state lived: a capture-level one for the tables
- * the whole capture shares (connections, orphan GRE flows, links, IP fragments), one per
- * session for what one control connection or call keeps, and a capture-level one per PPP
- * link seen directly for its negotiation, as the PPP rules do. A session's finding sits
+ * the whole capture shares (connections, orphan GRE flows, links, IP fragments, headers
+ * nested too deep), one per session for what one control connection or call keeps, and a
+ * capture-level one per PPP link seen directly for what the link keeps (its negotiation,
+ * the connections it carries), as the PPP rules do. A session's finding sits
  * beside the verdict it may weaken, and a flood of sessions cannot grow one message
  * without bound.
  *
@@ -13,6 +14,10 @@
  * ID); info when a list was only shortened (counted, not kept) or something was left out
  * of the report as a whole, so every verdict shown stands.
  */
+import { MAX_PROBLEMS_PER_FILE, MAX_PROBLEMS_PER_SET } from "../capture/problems.js";
+import { MAX_IP_TUNNEL_DEPTH } from "../decode/decoder.js";
+import { MAX_VLAN_TAGS } from "../decode/ethernet.js";
+import { MAX_IPV6_EXTENSION_HEADERS } from "../decode/ipv6.js";
 import { MAX_OPTIONS } from "../decode/ppp/control-packet.js";
 import { MAX_CALLS_PER_CALL_ID } from "../model/call-index.js";
 import {
@@ -25,8 +30,17 @@ import {
   MAX_TCP_EVENTS,
 } from "../model/control.js";
 import { MAX_SOURCES_PER_FLOW } from "../model/gre-flow.js";
+import { MAX_CONNECTIONS_PER_LINK, type PppLink } from "../model/ppp-links.js";
 import { MAX_EXCHANGES_REMEMBERED, type PppLimitsReached } from "../model/ppp-negotiation.js";
-import { CLOSE_GRACE_SECONDS, MAX_CONNECTIONS, MAX_LINKS, MAX_ORPHAN_FLOWS, MAX_SESSIONS_REPORTED } from "../model/tracker.js";
+import {
+  CLOSE_GRACE_SECONDS,
+  MAX_CONNECTIONS,
+  MAX_LINKS,
+  MAX_NESTED_DEPTH,
+  MAX_ORPHAN_FLOWS,
+  MAX_PROTOCOLS_PER_ORPHAN_FLOW,
+  MAX_SESSIONS_REPORTED,
+} from "../model/tracker.js";
 import {
   FRAGMENT_TIMEOUT_SECONDS,
   MAX_DATAGRAMS_IN_PROGRESS,
@@ -54,6 +68,12 @@ const MIB = 1024 * 1024;
 /** The tables the whole capture shares. */
 const CAPTURE_LIMITS: ReadonlyArray<Limit<CaptureFacts>> = [
   {
+    count: (c) => c.problemsOmitted,
+    weakensVerdict: false,
+    says: (n) =>
+      `${n} damaged record(s) or block(s) beyond the first ${MAX_PROBLEMS_PER_FILE} per file and ${MAX_PROBLEMS_PER_SET} in all were counted, not listed`,
+  },
+  {
     count: (c) => c.limits.connectionsEvicted,
     weakensVerdict: true,
     says: (n) =>
@@ -71,6 +91,11 @@ const CAPTURE_LIMITS: ReadonlyArray<Limit<CaptureFacts>> = [
     says: (n) => `${n} GRE packet(s) of call IDs beyond the first ${MAX_ORPHAN_FLOWS} unexplained flows were not followed`,
   },
   {
+    count: (c) => c.limits.orphanProtocolsUnlisted,
+    weakensVerdict: false,
+    says: (n) => `${n} GRE packet(s) of unexplained flows carried PPP protocols beyond the first ${MAX_PROTOCOLS_PER_ORPHAN_FLOW} per flow, which are not listed`,
+  },
+  {
     count: (c) => c.limits.linksDropped,
     weakensVerdict: false,
     says: (n) => `${n} frame(s) of PPP links beyond the first ${MAX_LINKS} were not followed`,
@@ -79,6 +104,28 @@ const CAPTURE_LIMITS: ReadonlyArray<Limit<CaptureFacts>> = [
     count: (c) => c.limits.lateControlFrames,
     weakensVerdict: false,
     says: (n) => `${n} PPP control frame(s) came more than ${CLOSE_GRACE_SECONDS} s after their control connection closed and were counted, not analyzed`,
+  },
+  // headers nested too deep: every frame on that path is, so its sessions are left out whole and every verdict shown stands
+  {
+    count: (c) => c.limits.nestedTooDeep,
+    weakensVerdict: false,
+    says: (n) => `${n} PPTP control segment(s) or GRE packet(s) tunnelled in PPTP more than ${MAX_NESTED_DEPTH} levels deep were not followed`,
+  },
+  {
+    count: (c) => c.decoderLimits.ipTunnelsTooDeep,
+    weakensVerdict: false,
+    says: (n) => `${n} frame(s) with IP nested in IP more than ${MAX_IP_TUNNEL_DEPTH} levels deep were not decoded (PPTP inside them, if any, is not analyzed)`,
+  },
+  {
+    count: (c) => c.decoderLimits.vlanTagsTooMany,
+    weakensVerdict: false,
+    says: (n) => `${n} frame(s) with more than ${MAX_VLAN_TAGS} VLAN tags were not decoded (PPTP inside them, if any, is not analyzed)`,
+  },
+  {
+    count: (c) => c.decoderLimits.ipv6ExtensionHeadersTooMany,
+    weakensVerdict: false,
+    says: (n) =>
+      `${n} IPv6 datagram(s) with more than ${MAX_IPV6_EXTENSION_HEADERS} extension headers were not decoded (PPTP inside them, if any, is not analyzed)`,
   },
   {
     count: (c) => c.fragments.tooManyDatagrams,
@@ -185,6 +232,18 @@ const PPP_LIMITS: ReadonlyArray<Limit<PppLimitsReached>> = [
   },
 ];
 
+/** What a PPP link seen directly keeps besides its negotiation. */
+const LINK_LIMITS: ReadonlyArray<Limit<PppLink>> = [
+  {
+    count: (l) => l.connectionsOmitted,
+    // dial-target-mismatch checks only the connections a link lists
+    weakensVerdict: true,
+    says: (n) =>
+      `${n} PPTP control connection(s) beyond the first ${MAX_CONNECTIONS_PER_LINK} it carried were not listed ` +
+      "(their sessions are not checked against the addresses IPCP gave on the link)",
+  },
+];
+
 /** The limits reached, each as its part of the message, and whether any weakens a verdict. */
 interface Reached {
   parts: string[];
@@ -224,7 +283,8 @@ export const limitReached: Rule = {
       "info when a list was only shortened (counted, not kept) or something was left out of the report.",
     onTheWire:
       "Very many control connections, calls, GRE call IDs, PPP links or fragmented datagrams at once (a busy concentrator, a scan, a flood), " +
-      "or one session with hundreds of control messages, TCP far out of order, or a PPP negotiation that goes round for long: " +
+      "or one session with hundreds of control messages, TCP far out of order, or a PPP negotiation that goes round for long, " +
+      "or headers stacked deeper than real networks stack them (tunnels in tunnels, VLAN tags, IPv6 extension headers): " +
       "a misbehaving peer or a damaged capture.",
     remedy:
       'Filter the capture to the sessions of interest (e.g. tshark -r in.pcap -w out.pcap -Y "ip.addr == CLIENT") and analyze that; ' +
@@ -247,6 +307,7 @@ export const limitReached: Rule = {
     for (const link of capture.links) {
       const onLink: Reached = { parts: [], weakensVerdict: false };
       addReached(PPP_LIMITS, link.ppp.limits, onLink);
+      addReached(LINK_LIMITS, link.link, onLink);
       findings.push(...finding(capitalized(linkScope(link, capture).where), onLink));
     }
     return findings;

@@ -13,7 +13,7 @@ import { hexOf } from "../decode/ppp/bytes.js";
 import { ControlCode } from "../decode/ppp/control-packet.js";
 import { PppNegotiation, type PppSide } from "./ppp-negotiation.js";
 
-/** Control connections remembered per link. */
+/** Control connections listed per link as carried by it. */
 export const MAX_CONNECTIONS_PER_LINK = 64;
 
 /** Protocols whose packets are Configure-Request/Ack/Nak/Reject exchanges (RFC 1661 §5). */
@@ -33,8 +33,12 @@ export class PppLink {
   frames = 0;
   first: FrameOrigin;
   readonly last: FrameOrigin;
-  /** Indexes of the PPTP control connections seen running over this link. */
+  /** Indexes of the PPTP control connections seen running over this link (the first MAX_CONNECTIONS_PER_LINK). */
   readonly connections: number[] = [];
+  /** Control connections seen running over this link once `connections` was full. */
+  connectionsOmitted = 0;
+  /** The highest connection index counted in `connectionsOmitted`, -1 before one. */
+  private lastOmitted = -1;
   sideSource: SideSource;
   /** PPPoE: the Ethernet addresses of host (client) and access concentrator. */
   readonly ends = new PppoeEnds();
@@ -70,9 +74,16 @@ export class PppLink {
     this.negotiation.frame(side, p.pppProtocol, p.buf, p.pppOffset, p.pppLength, originOf(frame));
   }
 
+  /** A control segment of connection `connectionIndex` ran over this link. */
   carries(connectionIndex: number): void {
-    if (!this.connections.includes(connectionIndex) && this.connections.length < MAX_CONNECTIONS_PER_LINK) {
+    if (this.connections.includes(connectionIndex)) return;
+    if (this.connections.length < MAX_CONNECTIONS_PER_LINK) {
       this.connections.push(connectionIndex);
+    } else if (connectionIndex > this.lastOmitted) {
+      // indexes rise in the order connections begin, and a connection over the link begins
+      // with a segment on it: each one left out is counted once, without keeping a list
+      this.connectionsOmitted++;
+      this.lastOmitted = connectionIndex;
     }
   }
 

@@ -33,8 +33,13 @@ export const MAX_LINKS = 256;
  * its calls is still counted afterwards; late PPP control frames are counted only.
  */
 export const CLOSE_GRACE_SECONDS = 10;
-/** How deep PPP inside a tunnel is followed into IP again (tunnel in a tunnel). */
-const MAX_NESTED_DEPTH = 2;
+/**
+ * How deep PPP inside a tunnel is followed into IP again (tunnel in a tunnel): a PPTP
+ * session inside a PPTP session is followed, one inside that as well, one deeper is counted.
+ */
+export const MAX_NESTED_DEPTH = 2;
+/** PPP protocols listed per unexplained GRE flow (call-id-mismatch names them). */
+export const MAX_PROTOCOLS_PER_ORPHAN_FLOW = 8;
 
 const { SYN: TCP_SYN, ACK: TCP_ACK, FIN: TCP_FIN, RST: TCP_RST } = TcpFlag;
 const EMPTY = new Uint8Array(0);
@@ -45,7 +50,7 @@ export interface OrphanFlow {
   to: string;
   callId: number;
   flow: GreDirection;
-  /** PPP protocols seen in it (first few). */
+  /** PPP protocols seen in it (the first MAX_PROTOCOLS_PER_ORPHAN_FLOW). */
   pppProtocols: number[];
 }
 
@@ -90,6 +95,10 @@ export interface TrackerLimitsReached {
   linksDropped: number;
   /** PPP control frames that came more than CLOSE_GRACE_SECONDS after their control connection closed. */
   lateControlFrames: number;
+  /** GRE packets of unexplained flows whose PPP protocol was not listed: MAX_PROTOCOLS_PER_ORPHAN_FLOW others were. */
+  orphanProtocolsUnlisted: number;
+  /** PPTP control segments and PPTP GRE found inside tunnels nested deeper than MAX_NESTED_DEPTH, not followed. */
+  nestedTooDeep: number;
 }
 
 export class SessionTracker {
@@ -120,7 +129,15 @@ export class SessionTracker {
   private lastLink: PppLink | null = null;
   private readonly nested = new Packet();
   private connectionCount = 0;
-  readonly limits: TrackerLimitsReached = { connectionsEvicted: 0, sessionsDropped: 0, orphanFlowsDropped: 0, linksDropped: 0, lateControlFrames: 0 };
+  readonly limits: TrackerLimitsReached = {
+    connectionsEvicted: 0,
+    sessionsDropped: 0,
+    orphanFlowsDropped: 0,
+    linksDropped: 0,
+    lateControlFrames: 0,
+    orphanProtocolsUnlisted: 0,
+    nestedTooDeep: 0,
+  };
 
   constructor(
     private readonly decoder: Decoder,
@@ -338,7 +355,7 @@ export class SessionTracker {
   // ---------------------------------------------------------------- GRE
 
   private gre(p: Packet, frame: Frame, depth: number): void {
-    if (p.greVersion !== 1 || p.greProtocol !== GRE_PROTOCOL_PPP || p.greCallId < 0) return;
+    if (!isPptpGre(p)) return;
     const callId = p.greCallId;
     // towards the server it carries the server's call ID and comes from the client; towards the client the client's
     let call = this.toServerIndex.find(p, true, callId);
@@ -352,18 +369,24 @@ export class SessionTracker {
     if (!fromClient && newSource !== null) call.connection.noteAnswer(newSource.address);
     if (p.pppProtocol < 0) return;
     if (p.pppProtocol === PppProtocol.IPv4 || p.pppProtocol === PppProtocol.IPv6) {
-      if (depth < MAX_NESTED_DEPTH) this.tunnelled(p, frame, depth);
+      this.tunnelled(p, frame, depth);
       return;
     }
     // RFC 1661 §2: 0x8000-0xbfff network control protocols, 0xc000-0xffff link control and authentication
     if (p.pppProtocol >= 0x8000) call.pppControl(fromClient ? "client" : "server", p.pppProtocol, p.buf, p.pppOffset, p.pppLength, frame);
   }
 
-  /** IP inside the PPP of a tunnel: a PPTP session can run inside another. */
+  /**
+   * IP inside the PPP of a tunnel: a PPTP session can run inside another. Below
+   * MAX_NESTED_DEPTH it is followed; deeper, what the tracker would follow is counted
+   * (data that is not PPTP is not), so the report can say a tunnel went unread.
+   */
   private tunnelled(p: Packet, frame: Frame, depth: number): void {
     const inner = this.nested;
     const kind = this.decoder.decodeIp(p.buf, p.pppOffset, p.pppLength, inner, frame.tsSec);
-    if (kind === PacketKind.PptpTcp || kind === PacketKind.Gre) this.packet(inner, frame, depth + 1);
+    if (kind !== PacketKind.PptpTcp && !(kind === PacketKind.Gre && isPptpGre(inner))) return;
+    if (depth < MAX_NESTED_DEPTH) this.packet(inner, frame, depth + 1);
+    else this.limits.nestedTooDeep++;
   }
 
   private orphan(p: Packet, frame: Frame): void {
@@ -388,7 +411,9 @@ export class SessionTracker {
       key.callId = p.greCallId;
     }
     flow.flow.add(p, frame);
-    if (p.pppProtocol >= 0 && flow.pppProtocols.length < 8 && !flow.pppProtocols.includes(p.pppProtocol)) flow.pppProtocols.push(p.pppProtocol);
+    if (p.pppProtocol < 0 || flow.pppProtocols.includes(p.pppProtocol)) return;
+    if (flow.pppProtocols.length < MAX_PROTOCOLS_PER_ORPHAN_FLOW) flow.pppProtocols.push(p.pppProtocol);
+    else this.limits.orphanProtocolsUnlisted++;
   }
 
   // ---------------------------------------------------------------- PPP links
@@ -458,6 +483,11 @@ export class SessionTracker {
     for (const connection of connections) for (const call of connection.calls) this.limits.lateControlFrames += call.lateControlFrames;
     return { connections, orphans: [...this.orphans.values()], links: [...this.linkMap.values()].filter((l) => l.frames > 0) };
   }
+}
+
+/** Enhanced GRE carrying PPP with a call ID (RFC 2637 §4.1): the GRE of a PPTP call. */
+function isPptpGre(p: Packet): boolean {
+  return p.greVersion === 1 && p.greProtocol === GRE_PROTOCOL_PPP && p.greCallId >= 0;
 }
 
 /** The key of a connection in `activeToOtherServers`. */

@@ -17,12 +17,16 @@ import { ethernet } from "../../src/synth/ethernet.js";
 import { enhancedGre } from "../../src/synth/gre.js";
 import { ipPayload } from "../../src/synth/ip-payload.js";
 import { ipv4 } from "../../src/synth/ipv4.js";
+import { ipv6 } from "../../src/synth/ipv6.js";
 import type { SynthRecord } from "../../src/synth/pcap-writer.js";
+import { PptpConversation } from "../../src/synth/conversation.js";
 import { configurePacket, echoPacket, lcpOption } from "../../src/synth/ppp-control.js";
 import { PppDirection, ppp, pppoeSession, pppWithDirection } from "../../src/synth/ppp.js";
 import { buildPptpMessage } from "../../src/synth/pptp.js";
 import { establishCall, healthySession, outgoingCall, startControlConnection } from "../../src/synth/sessions.js";
 import { TcpFlag, tcp } from "../../src/synth/tcp.js";
+import { SAMPLE_PCAPNG, UNDEFINED_INTERFACE_EPB } from "../capture/fixtures.js";
+import { hex } from "../capture/helpers.js";
 import { CaptureFolder, conversation, sessionParameters, START_SEC } from "../model/conversation-captures.js";
 
 const folder = new CaptureFolder();
@@ -91,6 +95,15 @@ describe("capture-wide tables", () => {
   /** A client SYN from 10.1.x.y (one address per connection) to the control port. */
   const syn = (i: number): Buffer => ipv4({ src: `10.1.${i >> 8}.${i & 0xff}`, dst: SERVER, payload: tcp({ srcPort: 40000, dstPort: 1723, seq: i, flags: TcpFlag.SYN }) });
 
+  it("100 problems listed per file (MAX_PROBLEMS_PER_FILE): 30 more damaged blocks are counted, an info", async () => {
+    // the little-endian section of the sample pcapng, then 130 EPBs of an interface it never defined
+    const damaged = Buffer.concat([SAMPLE_PCAPNG.bytes.subarray(0, 204), hex(UNDEFINED_INTERFACE_EPB.repeat(130))]);
+    const r = await analyzeWithRules([folder.writeBytes(damaged, "pcapng")], [limitReached]);
+    expect(onlyCaptureLimit(r)).toEqual(
+      limitFinding("info", `${CAPTURE_PLACE}: 30 damaged record(s) or block(s) beyond the first 100 per file and 1000 in all were counted, not listed.`),
+    );
+  });
+
   it("4096 control connections open at once (MAX_CONNECTIONS): 3 more push the oldest out, a warning", async () => {
     const records = Array.from({ length: 4096 + 3 }, (_, i) => at(syn(i), i));
     const r = await report(records);
@@ -134,6 +147,33 @@ describe("capture-wide tables", () => {
     const r = await report(records, LinkType.ETHERNET);
     expect(r.links).toHaveLength(256);
     expect(onlyCaptureLimit(r)).toEqual(limitFinding("info", `${CAPTURE_PLACE}: 4 frame(s) of PPP links beyond the first 256 were not followed.`));
+  });
+
+  it("8 PPP protocols listed per unexplained GRE flow (MAX_PROTOCOLS_PER_ORPHAN_FLOW): packets of a 9th are counted, an info", async () => {
+    const protocols = [
+      PppProtocol.LCP,
+      PppProtocol.PAP,
+      PppProtocol.CHAP,
+      PppProtocol.IPCP,
+      PppProtocol.CCP,
+      PppProtocol.IPV6CP,
+      PppProtocol.IPv4,
+      PppProtocol.IPv6,
+    ];
+    /** One GRE packet of the flow with call ID 5 carrying a PPP frame of `protocol`. */
+    const gre = (protocol: number, i: number): SynthRecord =>
+      at(ipv4({ src: "10.0.0.1", dst: "10.0.0.2", payload: enhancedGre({ callId: 5, sequence: i, payload: ppp({ protocol, payload: Buffer.alloc(4) }) }) }), i);
+    // at the limit: 8 protocols, the first repeated
+    const eight = [...protocols, PppProtocol.LCP].map(gre);
+    const { model } = await folder.track(eight, RAW);
+    expect(model.orphans.map((o) => o.pppProtocols)).toEqual([protocols]);
+    expect(limits(await report(eight))).toEqual([]);
+    // past it: a 9th protocol (compressed data) in 2 packets, then a listed one again
+    const nine = [...protocols, PppProtocol.Compressed, PppProtocol.Compressed, PppProtocol.IPv4].map(gre);
+    expect((await folder.track(nine, RAW)).model.orphans.map((o) => o.pppProtocols)).toEqual([protocols]);
+    expect(onlyCaptureLimit(await report(nine))).toEqual(
+      limitFinding("info", `${CAPTURE_PLACE}: 2 GRE packet(s) of unexplained flows carried PPP protocols beyond the first 8 per flow, which are not listed.`),
+    );
   });
 
   it(`a PPP control frame more than CLOSE_GRACE_SECONDS (10 s) after its connection closed is counted, an info`, async () => {
@@ -186,6 +226,119 @@ describe("IP fragment reassembly", () => {
     const late = await report([at(firstFragment(1, 16), 0), at(firstFragment(2, 16), 31_000)]);
     expect(onlyCaptureLimit(late)).toEqual(
       limitFinding("info", `${CAPTURE_PLACE}: 1 fragmented IP datagram(s) were still incomplete 30 s after their first fragment and were dropped, as a receiver drops them.`),
+    );
+  });
+});
+
+describe("tunnels nested deep", () => {
+  /** A PPTP conversation whose datagrams `carrier` carries as IPv4 in its call's PPP: a tunnel inside its tunnel. */
+  function tunnelIn(carrier: PptpConversation, client: string, server: string): PptpConversation {
+    return new PptpConversation(
+      { client, server, clientPort: 50000, clientCallId: 7, serverCallId: 9, framing: "raw", startSec: START_SEC },
+      (record, from) => carrier.ppp(from, PppProtocol.IPv4, record.data, false),
+    );
+  }
+
+  /** A call, a call inside it and one inside that (depths 0, 1, 2): the deepest followed (MAX_NESTED_DEPTH). */
+  function threeCalls(records: SynthRecord[]): PptpConversation {
+    const outer = rawConversation(records);
+    establishCall(outer, CLIENT_CALL_ID, SERVER_CALL_ID);
+    const middle = tunnelIn(outer, "10.8.0.2", "172.16.0.1");
+    establishCall(middle, 7, 9);
+    const inner = tunnelIn(middle, "10.9.0.2", "172.17.0.1");
+    establishCall(inner, 7, 9);
+    return inner;
+  }
+
+  it("PPTP tunnelled 2 levels deep (MAX_NESTED_DEPTH) is followed; other IP a level deeper is not counted", async () => {
+    const records: SynthRecord[] = [];
+    const inner = threeCalls(records);
+    // an ICMP Echo Request inside the deepest call: data, not PPTP
+    const ping = ipv4({ src: "10.10.0.2", dst: "10.10.0.1", payload: ipPayload(1, Buffer.from([8, 0, 0, 0, 0, 1, 0, 1])) });
+    inner.ppp("client", PppProtocol.IPv4, ping, false);
+    const r = await report(records);
+    expect(r.sessions.map((s) => [s.client, s.dialed, s.clientCallId])).toEqual([
+      [CLIENT, SERVER, CLIENT_CALL_ID],
+      ["10.8.0.2", "172.16.0.1", 7],
+      ["10.9.0.2", "172.17.0.1", 7],
+    ]);
+    expect(limits(r)).toEqual([]);
+  });
+
+  it("PPTP tunnelled 3 levels deep is counted, not followed, an info", async () => {
+    const records: SynthRecord[] = [];
+    const deepest = tunnelIn(threeCalls(records), "10.10.0.2", "172.18.0.1");
+    deepest.connect(); // 3 control segments
+    deepest.greFrame("client", dataFrame()); // 1 GRE packet
+    const r = await report(records);
+    expect(r.sessions).toHaveLength(3);
+    expect(onlyCaptureLimit(r)).toEqual(
+      limitFinding("info", `${CAPTURE_PLACE}: 4 PPTP control segment(s) or GRE packet(s) tunnelled in PPTP more than 2 levels deep were not followed.`),
+    );
+  });
+
+  /** The client's SYN to the control port inside `wrappers` IPv4-in-IPv4 headers (IP protocol 4). */
+  function synInIpInIp(wrappers: number): SynthRecord {
+    let datagram = ipv4({ src: CLIENT, dst: SERVER, payload: tcp({ srcPort: CLIENT_PORT, dstPort: 1723, seq: 1000, flags: TcpFlag.SYN }) });
+    for (let i = 0; i < wrappers; i++) datagram = ipv4({ src: "203.0.113.1", dst: "203.0.113.2", payload: ipPayload(4, datagram) });
+    return at(datagram, 0);
+  }
+
+  it("IP in IP 4 levels deep (MAX_IP_TUNNEL_DEPTH) is decoded", async () => {
+    const r = await report([synInIpInIp(4)]);
+    expect(r.sessions.map((s) => [s.client, s.dialed])).toEqual([[CLIENT, SERVER]]);
+    expect(limits(r)).toEqual([]);
+  });
+
+  it("IP in IP 5 levels deep is counted, not decoded, an info", async () => {
+    const r = await report([synInIpInIp(5)]);
+    expect(r.sessions).toEqual([]);
+    expect(onlyCaptureLimit(r)).toEqual(
+      limitFinding("info", `${CAPTURE_PLACE}: 1 frame(s) with IP nested in IP more than 4 levels deep were not decoded (PPTP inside them, if any, is not analyzed).`),
+    );
+  });
+
+  /** The client's SYN to the control port in an Ethernet frame with `tags` 802.1Q tags. */
+  const synWithVlanTags = (tags: number): SynthRecord =>
+    at(
+      ethernet({
+        vlans: Array.from({ length: tags }, (_, i) => ({ vid: i + 1 })),
+        payload: ipv4({ src: CLIENT, dst: SERVER, payload: tcp({ srcPort: CLIENT_PORT, dstPort: 1723, seq: 1000, flags: TcpFlag.SYN }) }),
+      }),
+      0,
+    );
+
+  it("8 VLAN tags (MAX_VLAN_TAGS) are walked; a frame with 9 is counted, not decoded, an info", async () => {
+    const eight = await report([synWithVlanTags(8)], LinkType.ETHERNET);
+    expect(eight.sessions.map((s) => [s.client, s.dialed])).toEqual([[CLIENT, SERVER]]);
+    expect(limits(eight)).toEqual([]);
+    const nine = await report([synWithVlanTags(9)], LinkType.ETHERNET);
+    expect(nine.sessions).toEqual([]);
+    expect(onlyCaptureLimit(nine)).toEqual(
+      limitFinding("info", `${CAPTURE_PLACE}: 1 frame(s) with more than 8 VLAN tags were not decoded (PPTP inside them, if any, is not analyzed).`),
+    );
+  });
+
+  /** The client's SYN to the control port in IPv6 behind `headers` Destination Options headers. */
+  const synBehindExtensionHeaders = (headers: number): SynthRecord =>
+    at(
+      ipv6({
+        src: "2001:db8::10",
+        dst: "2001:db8::1",
+        extensionHeaders: Array.from({ length: headers }, () => ({ type: "destination" }) as const),
+        payload: tcp({ srcPort: CLIENT_PORT, dstPort: 1723, seq: 1000, flags: TcpFlag.SYN }),
+      }),
+      0,
+    );
+
+  it("8 IPv6 extension headers (MAX_IPV6_EXTENSION_HEADERS) are walked; a datagram with 9 is counted, not decoded, an info", async () => {
+    const eight = await report([synBehindExtensionHeaders(8)]);
+    expect(eight.sessions.map((s) => [s.client, s.dialed])).toEqual([["2001:db8::10", "2001:db8::1"]]);
+    expect(limits(eight)).toEqual([]);
+    const nine = await report([synBehindExtensionHeaders(9)]);
+    expect(nine.sessions).toEqual([]);
+    expect(onlyCaptureLimit(nine)).toEqual(
+      limitFinding("info", `${CAPTURE_PLACE}: 1 IPv6 datagram(s) with more than 8 extension headers were not decoded (PPTP inside them, if any, is not analyzed).`),
     );
   });
 });
@@ -417,6 +570,27 @@ describe("what one PPP negotiation keeps", () => {
     const r = await report(records);
     expect(onlySessionLimit(r, r.sessions[0])).toEqual(
       limitFinding("warning", `${CALL_PLACE}: 8 PPP configuration option(s) beyond 32 per packet, in 1 packet(s), were not decoded.`),
+    );
+  });
+
+  it("64 control connections carried by a PPP link (MAX_CONNECTIONS_PER_LINK): a 65th is not listed, a warning that names the link", async () => {
+    /** The SYN of client 10.3.0.(i+1) to the control port, as IPv4 on a PPP link (LINKTYPE_PPP). */
+    const synOverLink = (i: number): SynthRecord =>
+      at(ppp({ protocol: PppProtocol.IPv4, payload: ipv4({ src: `10.3.0.${i + 1}`, dst: SERVER, payload: tcp({ srcPort: 40000, dstPort: 1723, seq: 1, flags: TcpFlag.SYN }) }) }), i);
+    const atLimit = Array.from({ length: 64 }, (_, i) => synOverLink(i));
+    const { model } = await folder.track(atLimit, LinkType.PPP);
+    expect(model.links.map((l) => l.connections)).toEqual([Array.from({ length: 64 }, (_, i) => i)]);
+    expect(limits(await report(atLimit, LinkType.PPP))).toEqual([]);
+    // a 65th connection, its SYN sent twice: one connection left out
+    const past = [...atLimit, synOverLink(64), { ...synOverLink(64), tsNsec: 100e6 }];
+    const r = await report(past, LinkType.PPP);
+    expect(r.sessions).toHaveLength(65);
+    expect(onlyCaptureLimit(r)).toEqual(
+      limitFinding(
+        "warning",
+        "The PPP link (frames 1-66): 1 PPTP control connection(s) beyond the first 64 it carried were not listed " +
+          "(their sessions are not checked against the addresses IPCP gave on the link).",
+      ),
     );
   });
 

@@ -40,6 +40,13 @@ export class CaptureFolder {
     return file;
   }
 
+  /** A capture file of the given bytes (a hand-built or damaged one). */
+  writeBytes(bytes: Uint8Array, extension: string): string {
+    const file = join(this.path, `capture-${++this.count}.${extension}`);
+    writeFileSync(file, bytes);
+    return file;
+  }
+
   async analyze(records: readonly SynthRecord[], linkType: number): Promise<Report> {
     return analyze([this.write(records, linkType)]);
   }
