@@ -36,7 +36,13 @@ export type Verdict =
   | { kind: "failure"; failure: Failure };
 
 export interface CheckOptions {
-  /** The capture was generated well-formed: a malformed or capture-truncated finding is a failure. */
+  /**
+   * The capture was generated well-formed: a capture-level malformed or capture-truncated
+   * finding (records, packet headers) is a failure. A session's malformed finding is not:
+   * the generator scripts conversations that break PPTP or PPP on purpose (data after a
+   * FIN, a SYN again mid-stream, a CHAP value sized for another dialect than LCP agreed),
+   * out of packets that are each well-formed.
+   */
   wellFormed: boolean;
 }
 
@@ -98,8 +104,9 @@ function reportProblem(report: Report, options: CheckOptions): Failure | undefin
   if (badTime !== undefined) return invariant("a time is not ISO 8601", String(badTime));
   for (const finding of [...report.findings, ...sessions.flatMap((s) => s.findings)]) {
     if (!KNOWN_CODES.has(finding.code)) return invariant("finding code of no registered rule", finding.code);
-    if (options.wellFormed && DAMAGE_CODES.has(finding.code)) return invariant(`well-formed capture reported ${finding.code}`, finding.message);
   }
+  const damage = options.wellFormed ? report.findings.find((finding) => DAMAGE_CODES.has(finding.code)) : undefined;
+  if (damage !== undefined) return invariant(`well-formed capture reported ${damage.code}`, damage.message);
   return undefined;
 }
 

@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { LinkType } from "../../src/decode/linktypes.js";
+import { ControlCode as Code } from "../../src/decode/ppp/control-packet.js";
+import { PppProtocol } from "../../src/decode/ppp/protocols.js";
 import { checkCapture, exceptionFailure } from "../../src/fuzz/property.js";
+import { writePcap, type SynthRecord } from "../../src/synth/pcap-writer.js";
+import { configurePacket, lcpOption } from "../../src/synth/ppp-control.js";
+import { establishCall } from "../../src/synth/sessions.js";
+import { conversation } from "../model/conversation-captures.js";
 
 const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "pptp-analyze-property-"));
@@ -26,6 +33,22 @@ describe("checkCapture", () => {
       kind: "failure",
       failure: { kind: "invariant", signature: "invariant: well-formed capture reported malformed" },
     });
+  });
+
+  it("passes a capture announced well-formed whose session, not its records, has a malformed PPP packet", async () => {
+    // well-formed records and headers; the generator scripts broken PPP on purpose, as here an LCP
+    // Configure-Request whose MRU option claims Length 10 in a 4-byte packet body
+    const records: SynthRecord[] = [];
+    const conv = conversation(records, { framing: "raw" });
+    establishCall(conv, 0x1c2a, 0x8001);
+    const request = configurePacket(Code.ConfigureRequest, 1, [lcpOption.mru(1400)]);
+    request[5] = 10;
+    conv.ppp("client", PppProtocol.LCP, request);
+    const path = join(scratch, "session-malformed.pcap");
+    writeFileSync(path, writePcap(records, { linkType: LinkType.RAW }));
+    const verdict = await checkCapture(path, { wellFormed: false });
+    expect(verdict).toMatchObject({ kind: "report", sessions: 1, findings: 1 }); // the session's malformed finding
+    expect(await checkCapture(path, { wellFormed: true })).toMatchObject({ kind: "report", sessions: 1, findings: 1 });
   });
 });
 
