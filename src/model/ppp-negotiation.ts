@@ -40,15 +40,23 @@
  *   "not-seen"   no packet of the protocol
  */
 import { type FrameOrigin, originOf } from "../capture/frame.js";
-import { type CcpOption, CcpOptionType, MppeBit, mppeBitNames } from "../decode/ppp/ccp.js";
+import { CCP_SPEC, type CcpOption, CcpOptionType, MppeBit, mppeBitNames } from "../decode/ppp/ccp.js";
 import { ChapCode, type MsChapFailure } from "../decode/ppp/chap.js";
-import { CONTROL_HEADER_LENGTH, type ControlPacket, ControlCode } from "../decode/ppp/control-packet.js";
+import {
+  CONTROL_HEADER_LENGTH,
+  type ControlPacket,
+  type ControlProtocolSpec,
+  ControlCode,
+  OPTION_HEADER_LENGTH,
+  blankControlPacket,
+  decodeControlPacket,
+} from "../decode/ppp/control-packet.js";
 import { hexOf } from "../decode/ppp/bytes.js";
 import { type PppControlPacket, decodePppControl } from "../decode/ppp/decode.js";
 import { EapCode, EapType } from "../decode/ppp/eap.js";
-import { type IpcpOption, IpcpOptionType } from "../decode/ppp/ipcp.js";
-import type { Ipv6cpOption } from "../decode/ppp/ipv6cp.js";
-import { type LcpOption, LcpOptionType } from "../decode/ppp/lcp.js";
+import { IPCP_SPEC, type IpcpOption, IpcpOptionType } from "../decode/ppp/ipcp.js";
+import { IPV6CP_SPEC, type Ipv6cpOption } from "../decode/ppp/ipv6cp.js";
+import { LCP_SPEC, type LcpOption, LcpOptionType } from "../decode/ppp/lcp.js";
 import { PapCode } from "../decode/ppp/pap.js";
 import { PppProtocol, pppProtocolName } from "../decode/ppp/protocols.js";
 
@@ -435,24 +443,32 @@ function optionValueText(o: AnyOption): string {
 }
 
 /**
- * Well-formed option facts shared by every summary, by name and value text: the Acked
- * options of most links are the same few (PFC, ACFC, the MRU, MS-CHAPv2...). Bounded, as
- * the values are packet data: beyond the limit a fact is made per use.
+ * Well-formed option facts shared by every summary, by option name and value bytes (hex):
+ * the Acked options of most links are the same few (PFC, ACFC, the MRU, MS-CHAPv2...).
+ * Keyed by the bytes the decoder already holds, so a fact found costs no text. Bounded,
+ * as the values are packet data: beyond the limit a fact is made per use.
  */
 const MAX_SHARED_OPTION_FACTS = 256;
-const sharedOptionFacts = new Map<string, OptionFact>();
+const sharedOptionFacts = new Map<string, Map<string, OptionFact>>();
+let sharedOptionFactCount = 0;
 
 function optionFact(o: AnyOption): OptionFact {
+  // a Magic-Number is chosen at random per link: sharing it would only fill the table;
+  // a cut option's value (hex of the bytes present) could match a whole one's bytes but reads differently
+  const shareable =
+    o.malformed === null && o.magicNumber === undefined && o.value.length === 2 * (o.length - OPTION_HEADER_LENGTH);
+  const byValue = shareable ? sharedOptionFacts.get(o.name) : undefined;
+  const shared = byValue?.get(o.value);
+  if (shared !== undefined && shared.type === o.type) return shared;
   const value = optionValueText(o);
   if (o.malformed !== null) return { type: o.type, name: o.name, value, malformed: o.malformed };
-  // a Magic-Number is chosen at random per link: sharing it would only fill the table
-  if (o.magicNumber !== undefined) return { type: o.type, name: o.name, value };
-  const key = `${o.name}\n${value}`;
-  const shared = sharedOptionFacts.get(key);
-  if (shared !== undefined && shared.type === o.type) return shared;
   const fact: OptionFact = { type: o.type, name: o.name, value };
-  // frozen, as a reader changing one would change it for every link
-  if (shared === undefined && sharedOptionFacts.size < MAX_SHARED_OPTION_FACTS) sharedOptionFacts.set(key, Object.freeze(fact));
+  if (shareable && shared === undefined && sharedOptionFactCount < MAX_SHARED_OPTION_FACTS) {
+    // frozen, as a reader changing one would change it for every link
+    if (byValue === undefined) sharedOptionFacts.set(o.name, new Map([[o.value, Object.freeze(fact)]]));
+    else byValue.set(o.value, Object.freeze(fact));
+    sharedOptionFactCount++;
+  }
   return fact;
 }
 
@@ -526,7 +542,7 @@ interface Exchange {
   identifier: number;
   /** The options field as hex: a re-send with the same options is a retransmission. */
   optionsHex: string;
-  options: AnyOption[];
+  options: readonly AnyOption[];
   /** The first transmission and the latest (re)transmission, with their sequence numbers on the link. */
   first: FrameOrigin;
   firstSeq: number;
@@ -535,6 +551,11 @@ interface Exchange {
   answer: AnswerKind | null;
   answerFrame: FrameOrigin | null;
   answerOptions: readonly AnyOption[];
+}
+
+interface RememberedExchange {
+  identifier: number;
+  exchange: Exchange;
 }
 
 /** OptionTally plus the option as decoded (the report gets its text). */
@@ -578,8 +599,12 @@ class Direction {
   /** The last well-formed option of the watched type any request carried (see Negotiation.watchedType). */
   lastWatched: AnyOption | null = null;
   current: Exchange | null = null;
-  /** The exchanges of the last MAX_EXCHANGES_REMEMBERED identifiers, in the order they were last requested. */
-  private byIdentifier: ReadonlyMap<number, Exchange> = NO_ENTRIES;
+  /**
+   * The exchanges of the last MAX_EXCHANGES_REMEMBERED identifiers, in the order they were
+   * last requested, each identifier once (a re-send under a new identifier files its exchange
+   * under both). A short list rather than a Map: most directions hold one or two.
+   */
+  private remembered: readonly RememberedExchange[] = NO_ITEMS;
   /** Identifiers forgotten to stay within MAX_EXCHANGES_REMEMBERED, until a request uses one again (at most 256). */
   private forgottenIdentifiers: Set<number> | null = null;
   /** Identifiers forgotten, and answers that came for them afterwards (counted in unmatchedAnswers too). */
@@ -618,11 +643,11 @@ class Direction {
       current.options = packet.options;
       current.last = frame;
       current.lastSeq = seq;
-      this.remember(packet.identifier, current);
+      this.remember(current);
       return;
     }
     if (current !== null && current.answer === null) this.supersededUnanswered++;
-    this.current = {
+    const exchange: Exchange = {
       identifier: packet.identifier,
       optionsHex,
       options: packet.options,
@@ -634,31 +659,44 @@ class Direction {
       answerFrame: null,
       answerOptions: NO_OPTIONS,
     };
-    this.remember(packet.identifier, this.current);
+    this.current = exchange;
+    this.remember(exchange);
   }
 
-  /** Files the exchange under the identifier, last; forgets the identifier requested longest ago beyond the bound. */
-  private remember(identifier: number, exchange: Exchange): void {
-    const byIdentifier = (this.byIdentifier = writable(this.byIdentifier));
-    byIdentifier.delete(identifier);
-    byIdentifier.set(identifier, exchange);
-    this.forgottenIdentifiers?.delete(identifier);
-    if (byIdentifier.size <= MAX_EXCHANGES_REMEMBERED) return;
-    const oldest: number = byIdentifier.keys().next().value!;
-    byIdentifier.delete(oldest);
+  /** Files the exchange under its identifier, last; forgets the identifier requested longest ago beyond the bound. */
+  private remember(exchange: Exchange): void {
+    const entry = { identifier: exchange.identifier, exchange };
+    this.forgottenIdentifiers?.delete(entry.identifier);
+    if (this.remembered === NO_ITEMS) {
+      this.remembered = [entry];
+      return;
+    }
+    const remembered = this.remembered as RememberedExchange[];
+    const previous = this.rememberedIndex(entry.identifier);
+    if (previous >= 0) remembered.splice(previous, 1);
+    remembered.push(entry);
+    if (remembered.length <= MAX_EXCHANGES_REMEMBERED) return;
     this.forgotten++;
-    (this.forgottenIdentifiers ??= new Set<number>()).add(oldest);
+    (this.forgottenIdentifiers ??= new Set<number>()).add(remembered.shift()!.identifier);
+  }
+
+  /** Where the identifier is in `remembered`, -1 when it is not. */
+  private rememberedIndex(identifier: number): number {
+    const remembered = this.remembered;
+    for (let i = 0; i < remembered.length; i++) if (remembered[i].identifier === identifier) return i;
+    return -1;
   }
 
   /** The peer's Ack/Nak/Reject/Terminate-Ack of the request with this identifier; null when none matches. */
   answer(kind: AnswerKind, identifier: number, options: readonly AnyOption[], origin: FrameOrigin): Exchange | null {
-    const exchange = this.byIdentifier.get(identifier);
-    if (exchange === undefined) {
+    const index = this.rememberedIndex(identifier);
+    if (index < 0) {
       this.unmatchedAnswers++;
       if (this.forgottenIdentifiers?.has(identifier)) this.answersToForgotten++;
       return null;
     }
     this.requestsSinceAnswer = 0;
+    const exchange = this.remembered[index].exchange;
     if (exchange.answer !== null) return null; // a duplicate answer changes nothing
     exchange.answer = kind;
     exchange.answerFrame = originOf(origin);
@@ -1007,6 +1045,7 @@ class Authentication {
 // LCP extras: echoes and the authentication option
 
 interface PendingEcho {
+  identifier: number;
   frame: FrameOrigin;
   seq: number;
 }
@@ -1015,27 +1054,58 @@ class Echoes {
   requests = 0;
   replies = 0;
   unmatchedReplies = 0;
-  /** By identifier (one octet: at most 256). */
-  readonly pending = new Map<number, PendingEcho>();
+  /**
+   * Requests awaiting their reply, each identifier once (one octet: at most 256), in the
+   * order their identifiers were first used. A list rather than a Map: a link has an echo
+   * or two out at a time.
+   */
+  private readonly pending: PendingEcho[] = [];
   /** Requests whose identifier was reused before a reply came. */
-  readonly lapsed: PendingEcho[] = [];
-  lapsedCount = 0;
+  private readonly lapsed: PendingEcho[] = [];
+  private lapsedCount = 0;
+
+  request(identifier: number, origin: FrameOrigin, seq: number): void {
+    this.requests++;
+    const echo = { identifier, frame: originOf(origin), seq };
+    const index = this.pendingIndex(identifier);
+    if (index < 0) {
+      this.pending.push(echo);
+      return;
+    }
+    this.lapsedCount++;
+    pushBounded(this.lapsed, this.pending[index], MAX_FRAMES_LISTED);
+    this.pending[index] = echo;
+  }
+
+  reply(identifier: number): void {
+    const index = this.pendingIndex(identifier);
+    if (index < 0) {
+      this.unmatchedReplies++;
+      return;
+    }
+    this.replies++;
+    // Removed in place, keeping the order (splice would make a list of what it removed).
+    this.pending.copyWithin(index, index + 1);
+    this.pending.pop();
+  }
+
+  private pendingIndex(identifier: number): number {
+    for (let i = 0; i < this.pending.length; i++) if (this.pending[i].identifier === identifier) return i;
+    return -1;
+  }
 
   summary(peerLastSeq: number, linkEnd: number): EchoFacts {
-    const listed = Math.min(this.lapsed.length + this.pending.size, MAX_FRAMES_LISTED);
+    const listed = Math.min(this.lapsed.length + this.pending.length, MAX_FRAMES_LISTED);
     const unansweredFrames: UnansweredEcho[] = listed === 0 ? noItems() : new Array<UnansweredEcho>(listed);
-    let next = 0;
-    const unanswered = (e: PendingEcho): void => {
-      if (next === listed) return;
-      const secondsToLinkEnd = linkEnd - seconds(e.frame);
-      unansweredFrames[next++] = { frame: e.frame, peerActiveAfter: peerLastSeq > e.seq, secondsToLinkEnd };
-    };
-    this.lapsed.forEach(unanswered);
-    this.pending.forEach(unanswered);
+    for (let next = 0; next < listed; next++) {
+      const echo = next < this.lapsed.length ? this.lapsed[next] : this.pending[next - this.lapsed.length];
+      const secondsToLinkEnd = linkEnd - seconds(echo.frame);
+      unansweredFrames[next] = { frame: echo.frame, peerActiveAfter: peerLastSeq > echo.seq, secondsToLinkEnd };
+    }
     return {
       requests: this.requests,
       replies: this.replies,
-      unanswered: this.lapsedCount + this.pending.size,
+      unanswered: this.lapsedCount + this.pending.length,
       unansweredFrames,
       unmatchedReplies: this.unmatchedReplies,
     };
@@ -1112,6 +1182,13 @@ const NEGOTIATED_PROTOCOLS: readonly number[] = [
   PppProtocol.CCP,
   PppProtocol.IPV6CP,
 ];
+/** Their decoders, in the same order. */
+const NEGOTIATED_SPECS: readonly ControlProtocolSpec<string, AnyOption>[] = [LCP_SPEC, IPCP_SPEC, CCP_SPEC, IPV6CP_SPEC];
+/**
+ * The packet every link decodes negotiation frames into: a link reads each packet while it
+ * takes it and keeps only the options list and text, never the packet.
+ */
+const decodedPacket = blankControlPacket<string, AnyOption>("");
 /** Negotiation.watchedType of each, in the same order. */
 const WATCHED_TYPES: readonly number[] = [LcpOptionType.MagicNumber, -1, CcpOptionType.Mppe, -1];
 const [LCP_INDEX, IPCP_INDEX, CCP_INDEX, IPV6CP_INDEX] = [0, 1, 2, 3];
@@ -1217,36 +1294,28 @@ export class PppNegotiation {
       this.data[side].add(protocol, length, origin);
       return;
     }
-    const negotiation = this.negotiationOf(protocol);
-    const peerCode = PEER_CODE[protocol];
-    if (negotiation === undefined && peerCode === undefined) {
-      this.countOtherProtocol(side, protocol, origin);
-      return;
-    }
-    // Authentication packets: the peer's code comes from the authenticated side, every other from the authenticator.
-    const authenticator = peerCode === undefined ? -1 : length >= 1 && buf[offset] === peerCode ? 1 - side : side;
-    const chapAlgorithm = protocol === PppProtocol.CHAP ? this.chapAlgorithmOf(authenticator) : -1;
+    const negotiated = NEGOTIATED_PROTOCOLS.indexOf(protocol);
+    if (negotiated >= 0) this.negotiationFrame(negotiated, side, buf, offset, length, origin, seq);
+    else if (PEER_CODE[protocol] !== undefined) this.authFrame(side, protocol, buf, offset, length, origin);
+    else this.countOtherProtocol(side, protocol, origin);
+  }
+
+  /** A frame of the protocol at `index` in NEGOTIATED_PROTOCOLS. */
+  private negotiationFrame(
+    index: number,
+    side: number,
+    buf: Uint8Array,
+    offset: number,
+    length: number,
+    origin: FrameOrigin,
+    seq: number,
+  ): void {
+    const negotiation = (this.negotiations[index] ??= new Negotiation(WATCHED_TYPES[index]));
     // Nothing reads the options of a Configure-Ack (they repeat the request's): only check them.
-    const isAck = negotiation !== undefined && length >= 1 && buf[offset] === ControlCode.ConfigureAck;
-    const optionsMode = isAck ? "check" : "decode";
-    const packet = decodePppControl(protocol, buf, offset, length, chapAlgorithm, optionsMode);
-    if (packet === null) return;
-    if (packet.malformed !== null) {
-      this.malformedCount++;
-      const entry = { frame: originOf(origin), from, protocol: packet.protocol, reason: packet.malformed };
-      pushBounded(this.malformedPackets, entry, MAX_FRAMES_LISTED);
-    }
+    const optionsMode = length >= 1 && buf[offset] === ControlCode.ConfigureAck ? "check" : "decode";
+    const packet = decodeControlPacket(NEGOTIATED_SPECS[index], buf, offset, length, optionsMode, decodedPacket);
+    this.noteMalformed(side, packet, origin);
     if (packet.code < 0 || packet.identifier < 0) return; // not even a header: nothing to follow
-    switch (packet.protocol) {
-      case "PAP":
-      case "CHAP":
-      case "EAP":
-        this.authPacket(authenticator, packet, origin);
-        return;
-      default:
-        break;
-    }
-    if (negotiation === undefined) return;
     if (packet.optionsOmitted > 0) {
       this.optionsOmitted += packet.optionsOmitted;
       this.packetsWithOptionsOmitted++;
@@ -1257,7 +1326,26 @@ export class PppNegotiation {
         ? hexOf(buf, offset + CONTROL_HEADER_LENGTH, Math.max(available, 0))
         : "";
     const answered = negotiation.receive(side, packet, optionsHex, origin, seq);
-    if (packet.protocol === "LCP") this.lcpPacket(side, packet, answered, origin, seq);
+    if (index === LCP_INDEX) this.lcpPacket(side, packet, answered, origin, seq);
+  }
+
+  /** A PAP, CHAP or EAP frame. */
+  private authFrame(side: number, protocol: number, buf: Uint8Array, offset: number, length: number, origin: FrameOrigin): void {
+    // The peer's code comes from the authenticated side, every other from the authenticator.
+    const authenticator = length >= 1 && buf[offset] === PEER_CODE[protocol] ? 1 - side : side;
+    const chapAlgorithm = protocol === PppProtocol.CHAP ? this.chapAlgorithmOf(authenticator) : -1;
+    const packet = decodePppControl(protocol, buf, offset, length, chapAlgorithm);
+    if (packet === null) return;
+    this.noteMalformed(side, packet, origin);
+    if (packet.code < 0 || packet.identifier < 0) return; // not even a header: nothing to follow
+    this.authPacket(authenticator, packet, origin);
+  }
+
+  private noteMalformed(side: number, packet: { protocol: string; malformed: string | null }, origin: FrameOrigin): void {
+    if (packet.malformed === null) return;
+    this.malformedCount++;
+    const entry = { frame: originOf(origin), from: SIDES[side], protocol: packet.protocol, reason: packet.malformed };
+    pushBounded(this.malformedPackets, entry, MAX_FRAMES_LISTED);
   }
 
   summary(): PppSummary {
@@ -1378,23 +1466,12 @@ export class PppNegotiation {
         if (rejected !== undefined && rejected !== this.lcp) rejected.protocolRejected = { by: from, frame };
         break;
       }
-      case ControlCode.EchoRequest: {
-        const echoes = this.echoesOf(side);
-        echoes.requests++;
-        const lapsed = echoes.pending.get(packet.identifier);
-        if (lapsed !== undefined) {
-          echoes.lapsedCount++;
-          pushBounded(echoes.lapsed, lapsed, MAX_FRAMES_LISTED);
-        }
-        echoes.pending.set(packet.identifier, { frame: originOf(origin), seq });
+      case ControlCode.EchoRequest:
+        this.echoesOf(side).request(packet.identifier, origin, seq);
         break;
-      }
-      case ControlCode.EchoReply: {
-        const echoes = this.echoesOf(1 - side);
-        if (echoes.pending.delete(packet.identifier)) echoes.replies++;
-        else echoes.unmatchedReplies++;
+      case ControlCode.EchoReply:
+        this.echoesOf(1 - side).reply(packet.identifier);
         break;
-      }
       case ControlCode.Identification:
         pushBounded(
           this.identification,

@@ -3,6 +3,8 @@
  * allocate (strings); they never read past `buf` because every caller checks the
  * bounds first.
  */
+import { u32be } from "../../capture/bytes.js";
+import { ipv4ToString } from "../address.js";
 
 /**
  * A Buffer over the whole ArrayBuffer the decoders last read from. Capture readers reuse
@@ -36,7 +38,7 @@ export function latin1Of(buf: Uint8Array, offset: number, length: number): strin
   return viewOf(buf).toString("latin1", start, start + length);
 }
 
-/** Four bytes as a dotted IPv4 address. */
+/** Four bytes as a dotted IPv4 address (from the address texts' cache: links assign the same few). */
 export function ipv4Of(buf: Uint8Array, offset: number): string {
-  return `${buf[offset]}.${buf[offset + 1]}.${buf[offset + 2]}.${buf[offset + 3]}`;
+  return ipv4ToString(u32be(buf, offset));
 }

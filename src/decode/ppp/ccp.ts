@@ -8,7 +8,6 @@ import {
   type ConfigOption,
   type ControlPacket,
   type ControlProtocolSpec,
-  type OptionsMode,
   CCP_CODES,
   decodeControlPacket,
   fixedOption,
@@ -104,11 +103,6 @@ export const CCP_SPEC: ControlProtocolSpec<"CCP", CcpOption> = {
 };
 
 /** Decodes the CCP information field at `buf[offset .. offset + length)`. */
-export function decodeCcp(
-  buf: Uint8Array,
-  offset: number,
-  length: number,
-  optionsMode: OptionsMode = "decode",
-): CcpPacket {
-  return decodeControlPacket(CCP_SPEC, buf, offset, length, optionsMode);
+export function decodeCcp(buf: Uint8Array, offset: number, length: number): CcpPacket {
+  return decodeControlPacket(CCP_SPEC, buf, offset, length);
 }

@@ -134,6 +134,12 @@ export interface ConfigOption {
  */
 export type OptionsMode = "decode" | "check";
 
+/**
+ * The one option "check" reads every value into, then drops: only problems are kept. It
+ * gains the value fields of every protocol as they are read; nothing reads them back.
+ */
+const checkedOption: ConfigOption = { type: 0, name: "", length: 0, value: "", malformed: null };
+
 /** What a protocol says about one option type; lengths count the type and length octets. */
 export interface OptionSpec {
   name: string;
@@ -172,7 +178,7 @@ export interface ControlPacket<N extends string, O extends ConfigOption> {
   /** The Length field, -1 when missing. */
   length: number;
   /** Configure-Request/Ack/Nak/Reject: the options, in packet order (at most MAX_OPTIONS). */
-  options: O[];
+  options: readonly O[];
   /** Options after the first MAX_OPTIONS: counted, not decoded (the packet is also malformed). */
   optionsOmitted: number;
   /** Terminate-Request/Ack data, Identification and Time-Remaining message, as latin1 text. */
@@ -196,9 +202,15 @@ export interface ControlPacket<N extends string, O extends ConfigOption> {
 }
 
 /**
- * Walks the option list in `buf[offset .. offset + length)`, appending to the packet's
- * options (and counting those beyond MAX_OPTIONS). Returns the first problem (an option
- * value that breaks its spec, or a list that cannot be walked any further), or null.
+ * Shared by every packet without options, the codes other than Configure-* and those whose
+ * options were only checked: frozen, as a reader adding to it would add to every packet's.
+ */
+const NO_OPTIONS: readonly never[] = Object.freeze([]);
+
+/**
+ * Walks the option list in `buf[offset .. offset + length)` into the packet's options
+ * (counting those beyond MAX_OPTIONS). Returns the first problem (an option value that
+ * breaks its spec, or a list that cannot be walked any further), or null.
  */
 function decodeOptions<N extends string, O extends ConfigOption>(
   spec: ControlProtocolSpec<N, O>,
@@ -209,8 +221,10 @@ function decodeOptions<N extends string, O extends ConfigOption>(
   mode: OptionsMode,
 ): string | null {
   const end = offset + length;
-  // "check" reads every value into this one object, which is then dropped: only problems are kept.
-  const scratch = mode === "check" ? ({ type: 0, name: "", length: 0, value: "", malformed: null } as O) : null;
+  // Sized up front rather than grown by push (which leaves spare room in a list the model
+  // keeps): the walk below stops where countOptions stops, so it fills every slot.
+  const options = mode === "decode" ? new Array<O>(Math.min(countOptions(buf, offset, end), MAX_OPTIONS)) : null;
+  if (options !== null) packet.options = options;
   let walked = 0;
   let firstProblem: string | null = null;
   let at = offset;
@@ -229,7 +243,7 @@ function decodeOptions<N extends string, O extends ConfigOption>(
     const known = spec.options[type];
     const name = known?.name ?? unknownName(type);
     let option: O;
-    if (scratch === null) {
+    if (options !== null) {
       // Protocol option types only add optional fields to ConfigOption.
       option = {
         type,
@@ -238,9 +252,9 @@ function decodeOptions<N extends string, O extends ConfigOption>(
         value: hexOf(buf, at + OPTION_HEADER_LENGTH, present - OPTION_HEADER_LENGTH),
         malformed: null,
       } as O;
-      packet.options.push(option);
+      options[walked] = option;
     } else {
-      option = scratch;
+      option = checkedOption as O;
       option.type = type;
       option.name = name;
       option.length = optionLength;
@@ -276,23 +290,15 @@ function countOptions(buf: Uint8Array, at: number, end: number): number {
   return count;
 }
 
-/** Decodes an LCP-family packet (`length` bytes of information field at `offset`). */
-export function decodeControlPacket<N extends string, O extends ConfigOption>(
-  spec: ControlProtocolSpec<N, O>,
-  buf: Uint8Array,
-  offset: number,
-  length: number,
-  optionsMode: OptionsMode = "decode",
-): ControlPacket<N, O> {
-  const header = decodePacketHeader(buf, offset, length);
-  const known = spec.codes.includes(header.code);
-  const packet: ControlPacket<N, O> = {
-    protocol: spec.name,
-    code: header.code,
-    codeName: header.code < 0 ? "missing" : known ? CONTROL_CODE_NAMES[header.code] : unknownName(header.code),
-    identifier: header.identifier,
-    length: header.length,
-    options: [],
+/** A packet of the protocol with nothing decoded: what decodeControlPacket decodes into. */
+export function blankControlPacket<N extends string, O extends ConfigOption>(protocol: N): ControlPacket<N, O> {
+  return {
+    protocol,
+    code: -1,
+    codeName: "missing",
+    identifier: -1,
+    length: -1,
+    options: NO_OPTIONS,
     optionsOmitted: 0,
     text: null,
     magicNumber: null,
@@ -301,8 +307,42 @@ export function decodeControlPacket<N extends string, O extends ConfigOption>(
     rejectedProtocolName: null,
     rejectedCode: null,
     data: "",
-    malformed: header.malformed,
+    malformed: null,
   };
+}
+
+/**
+ * Decodes an LCP-family packet (`length` bytes of information field at `offset`) into
+ * `into` when given, else into a new packet. `into` is for a caller that reads each packet
+ * and drops it: one object for every packet instead of one per packet. Every field is set
+ * (the options list is replaced, not written to), so nothing of the previous packet stays.
+ */
+export function decodeControlPacket<N extends string, O extends ConfigOption>(
+  spec: ControlProtocolSpec<N, O>,
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+  optionsMode: OptionsMode = "decode",
+  into: ControlPacket<N, O> | null = null,
+): ControlPacket<N, O> {
+  const header = decodePacketHeader(buf, offset, length);
+  const known = spec.codes.includes(header.code);
+  const packet = into ?? blankControlPacket<N, O>(spec.name);
+  packet.protocol = spec.name;
+  packet.code = header.code;
+  packet.codeName = header.code < 0 ? "missing" : known ? CONTROL_CODE_NAMES[header.code] : unknownName(header.code);
+  packet.identifier = header.identifier;
+  packet.length = header.length;
+  packet.options = NO_OPTIONS;
+  packet.optionsOmitted = 0;
+  packet.text = null;
+  packet.magicNumber = null;
+  packet.secondsRemaining = null;
+  packet.rejectedProtocol = null;
+  packet.rejectedProtocolName = null;
+  packet.rejectedCode = null;
+  packet.data = "";
+  packet.malformed = header.malformed;
   let at = header.dataOffset;
   const end = header.dataOffset + header.dataLength;
   switch (known ? header.code : -1) {

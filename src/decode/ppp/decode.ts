@@ -4,7 +4,6 @@
  */
 import { type CcpPacket, decodeCcp } from "./ccp.js";
 import { type ChapPacket, decodeChap } from "./chap.js";
-import type { OptionsMode } from "./control-packet.js";
 import { type EapPacket, decodeEap } from "./eap.js";
 import { type IpcpPacket, decodeIpcp } from "./ipcp.js";
 import { type Ipv6cpPacket, decodeIpv6cp } from "./ipv6cp.js";
@@ -18,8 +17,7 @@ export type PppControlPacket = LcpPacket | IpcpPacket | Ipv6cpPacket | CcpPacket
 /**
  * Decodes `buf[offset .. offset + length)` as the information field of `protocol`;
  * null when the protocol is not one of LCP, IPCP, IPV6CP, CCP, PAP, CHAP, EAP.
- * `chapAlgorithm` is the CHAP algorithm LCP negotiated (-1 when unknown), see decodeChap;
- * `optionsMode` what LCP, IPCP, IPV6CP and CCP do with options, see decodeControlPacket.
+ * `chapAlgorithm` is the CHAP algorithm LCP negotiated (-1 when unknown), see decodeChap.
  */
 export function decodePppControl(
   protocol: number,
@@ -27,17 +25,16 @@ export function decodePppControl(
   offset: number,
   length: number,
   chapAlgorithm = -1,
-  optionsMode: OptionsMode = "decode",
 ): PppControlPacket | null {
   switch (protocol) {
     case PppProtocol.LCP:
-      return decodeLcp(buf, offset, length, optionsMode);
+      return decodeLcp(buf, offset, length);
     case PppProtocol.IPCP:
-      return decodeIpcp(buf, offset, length, optionsMode);
+      return decodeIpcp(buf, offset, length);
     case PppProtocol.IPV6CP:
-      return decodeIpv6cp(buf, offset, length, optionsMode);
+      return decodeIpv6cp(buf, offset, length);
     case PppProtocol.CCP:
-      return decodeCcp(buf, offset, length, optionsMode);
+      return decodeCcp(buf, offset, length);
     case PppProtocol.PAP:
       return decodePap(buf, offset, length);
     case PppProtocol.CHAP:

@@ -8,7 +8,6 @@ import {
   type ConfigOption,
   type ControlPacket,
   type ControlProtocolSpec,
-  type OptionsMode,
   NCP_CODES,
   decodeControlPacket,
   fixedOption,
@@ -110,11 +109,6 @@ export const IPCP_SPEC: ControlProtocolSpec<"IPCP", IpcpOption> = {
 };
 
 /** Decodes the IPCP information field at `buf[offset .. offset + length)`. */
-export function decodeIpcp(
-  buf: Uint8Array,
-  offset: number,
-  length: number,
-  optionsMode: OptionsMode = "decode",
-): IpcpPacket {
-  return decodeControlPacket(IPCP_SPEC, buf, offset, length, optionsMode);
+export function decodeIpcp(buf: Uint8Array, offset: number, length: number): IpcpPacket {
+  return decodeControlPacket(IPCP_SPEC, buf, offset, length);
 }

@@ -8,7 +8,6 @@ import {
   type ConfigOption,
   type ControlPacket,
   type ControlProtocolSpec,
-  type OptionsMode,
   NCP_CODES,
   decodeControlPacket,
   fixedOption,
@@ -53,11 +52,6 @@ export const IPV6CP_SPEC: ControlProtocolSpec<"IPV6CP", Ipv6cpOption> = {
 };
 
 /** Decodes the IPV6CP information field at `buf[offset .. offset + length)`. */
-export function decodeIpv6cp(
-  buf: Uint8Array,
-  offset: number,
-  length: number,
-  optionsMode: OptionsMode = "decode",
-): Ipv6cpPacket {
-  return decodeControlPacket(IPV6CP_SPEC, buf, offset, length, optionsMode);
+export function decodeIpv6cp(buf: Uint8Array, offset: number, length: number): Ipv6cpPacket {
+  return decodeControlPacket(IPV6CP_SPEC, buf, offset, length);
 }

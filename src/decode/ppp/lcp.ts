@@ -9,7 +9,6 @@ import {
   type ConfigOption,
   type ControlPacket,
   type ControlProtocolSpec,
-  type OptionsMode,
   LCP_CODES,
   decodeControlPacket,
   fixedOption,
@@ -170,11 +169,6 @@ export const LCP_SPEC: ControlProtocolSpec<"LCP", LcpOption> = {
 };
 
 /** Decodes the LCP information field at `buf[offset .. offset + length)`. */
-export function decodeLcp(
-  buf: Uint8Array,
-  offset: number,
-  length: number,
-  optionsMode: OptionsMode = "decode",
-): LcpPacket {
-  return decodeControlPacket(LCP_SPEC, buf, offset, length, optionsMode);
+export function decodeLcp(buf: Uint8Array, offset: number, length: number): LcpPacket {
+  return decodeControlPacket(LCP_SPEC, buf, offset, length);
 }

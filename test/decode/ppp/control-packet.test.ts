@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { MAX_OPTIONS, decodePacketHeader } from "../../../src/decode/ppp/control-packet.js";
-import { decodeLcp } from "../../../src/decode/ppp/lcp.js";
+import {
+  MAX_OPTIONS,
+  blankControlPacket,
+  decodeControlPacket,
+  decodePacketHeader,
+} from "../../../src/decode/ppp/control-packet.js";
+import { LCP_SPEC, type LcpOption, decodeLcp } from "../../../src/decode/ppp/lcp.js";
 import { hex } from "../../synth/helpers.js";
 
 describe("decodePacketHeader (RFC 1661 §5)", () => {
@@ -96,12 +101,37 @@ describe("option lists (RFC 1661 §6)", () => {
     ];
     for (const bytes of cases) {
       const decoded = decodeLcp(bytes, 0, bytes.length);
-      const checked = decodeLcp(bytes, 0, bytes.length, "check");
+      const checked = decodeControlPacket(LCP_SPEC, bytes, 0, bytes.length, "check");
       expect(checked.malformed).toBe(decoded.malformed);
       expect(checked.optionsOmitted).toBe(decoded.optionsOmitted);
       expect(checked.options).toEqual([]);
     }
-    expect(decodeLcp(omitted, 0, omitted.length, "check").optionsOmitted).toBe(3);
+    expect(decodeControlPacket(LCP_SPEC, omitted, 0, omitted.length, "check").optionsOmitted).toBe(3);
+  });
+
+  it("decodes into a given packet as into a new one, keeping nothing of the packet before", () => {
+    const packets = [
+      hex("01 01 000e", "01 04 05dc", "05 06 12345678"), // Configure-Request: MRU 1500, Magic-Number
+      hex("05 02 0008", "6279 6521"), // Terminate-Request "bye!"
+      hex("08 03 000a", "8021", "01 01 0004"), // Protocol-Reject of IPCP with the rejected packet
+      hex("09 04 000c", "11223344", "aabb cc"), // Echo-Request cut: Length 12, 11 bytes
+      hex("02 05 000e", "01 04 05dc", "05 06 12345678"), // Configure-Ack
+    ];
+    const into = blankControlPacket<"LCP", LcpOption>("LCP");
+    const kept = [];
+    for (const bytes of packets) {
+      const decoded = decodeControlPacket(LCP_SPEC, bytes, 0, bytes.length, "decode", into);
+      expect(decoded).toBe(into);
+      expect({ ...decoded }).toEqual(decodeLcp(bytes, 0, bytes.length));
+      kept.push(decoded.options);
+    }
+    // The option lists handed out stay as they were: each decode puts a new list in the packet.
+    expect(kept[0].map((o) => [o.name, o.mru ?? o.magicNumber])).toEqual([
+      ["Maximum-Receive-Unit", 1500],
+      ["Magic-Number", 0x12345678],
+    ]);
+    expect(kept[1]).toEqual([]);
+    expect(into.text).toBeNull(); // the Terminate text of the second packet is gone
   });
 
   it("never throws on arbitrary bytes", () => {
