@@ -20,7 +20,6 @@
  *   ccp      NegotiationSummary + mppe (bits requested, suggested, acked per side)
  *   ipcp     NegotiationSummary + client/server address, who assigned which, DNS, NBNS
  *   ipv6cp   NegotiationSummary + interface identifiers
- *   data     data frames per direction; otherProtocols: control protocols not followed
  *   malformed  control packets that did not decode cleanly
  *
  * A NegotiationSummary holds each side's Configure-Requests and the peer's answers
@@ -66,8 +65,6 @@ export type PppFrameOrigin = FrameOrigin;
 
 /** Frames listed per fact (unanswered echoes, Nak'd options, malformed packets...); more are counted. */
 export const MAX_FRAMES_LISTED = 8;
-/** Distinct protocols counted by number (data, or control protocols not followed); more are lumped together. */
-export const MAX_PROTOCOLS_LISTED = 16;
 /** RFC 1661 §4.6 Max-Failure (default 5): Naks of one option after which the sender stops asking. */
 export const NAK_LOOP_THRESHOLD = 5;
 /** RFC 1661 §4.6 Max-Configure (default 10): unanswered Configure-Requests after which the sender gives up. */
@@ -327,25 +324,6 @@ export interface Ipv6cpSummary extends NegotiationSummary {
   server: string | null;
 }
 
-export interface DataSummary {
-  frames: number;
-  /** Bytes of the PPP information fields. */
-  bytes: number;
-  first: FrameOrigin | null;
-  last: FrameOrigin | null;
-  byProtocol: { protocol: number; name: string; frames: number }[];
-  /** Frames of protocols beyond MAX_PROTOCOLS_LISTED. */
-  otherFrames: number;
-}
-
-export interface OtherProtocolSummary {
-  protocol: number;
-  name: string;
-  client: number;
-  server: number;
-  first: FrameOrigin;
-}
-
 export interface MalformedPacket {
   frame: FrameOrigin;
   from: PppSide;
@@ -371,9 +349,6 @@ export interface PppSummary {
   ccp: CcpSummary;
   ipcp: IpcpSummary;
   ipv6cp: Ipv6cpSummary;
-  data: { client: DataSummary; server: DataSummary };
-  otherProtocols: OtherProtocolSummary[];
-  otherProtocolFramesOmitted: number;
   malformed: { count: number; packets: MalformedPacket[]; truncated: boolean };
   limits: PppLimitsReached;
 }
@@ -1122,57 +1097,6 @@ class AuthOption {
 }
 
 // ---------------------------------------------------------------------------------------
-// Data counters
-
-class DataCounter {
-  frames = 0;
-  bytes = 0;
-  first: FrameOrigin | null = null;
-  /** Updated in place. */
-  readonly last: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };
-  /** By protocol number, at most MAX_PROTOCOLS_LISTED entries. */
-  private byProtocol: ReadonlyMap<number, number> = NO_ENTRIES;
-  otherFrames = 0;
-
-  private byProtocolSummary(): DataSummary["byProtocol"] {
-    if (this.byProtocol.size === 0) return noItems();
-    const summaries: DataSummary["byProtocol"] = new Array(this.byProtocol.size);
-    let next = 0;
-    this.byProtocol.forEach((frames, protocol) => {
-      summaries[next++] = { protocol, name: pppProtocolName(protocol), frames };
-    });
-    return summaries;
-  }
-
-  add(protocol: number, length: number, origin: FrameOrigin): void {
-    this.frames++;
-    this.bytes += length;
-    if (this.first === null) this.first = originOf(origin);
-    this.last.fileIndex = origin.fileIndex;
-    this.last.frameNo = origin.frameNo;
-    this.last.tsSec = origin.tsSec;
-    this.last.tsNsec = origin.tsNsec;
-    const count = this.byProtocol.get(protocol);
-    if (count !== undefined) (this.byProtocol as Map<number, number>).set(protocol, count + 1);
-    else if (this.byProtocol.size < MAX_PROTOCOLS_LISTED) {
-      (this.byProtocol = writable(this.byProtocol)).set(protocol, 1);
-    }
-    else this.otherFrames++;
-  }
-
-  summary(): DataSummary {
-    return {
-      frames: this.frames,
-      bytes: this.bytes,
-      first: this.first,
-      last: this.first === null ? null : originOf(this.last),
-      byProtocol: this.byProtocolSummary(),
-      otherFrames: this.otherFrames,
-    };
-  }
-}
-
-// ---------------------------------------------------------------------------------------
 // The link
 
 /** The protocols PppNegotiation follows option by option, in the order of its `negotiations`. */
@@ -1236,10 +1160,6 @@ export class PppNegotiation {
   private readonly protocolRejects: LcpSummary["protocolRejects"] = [];
   private protocolRejectsOmitted = 0;
   private readonly identification: LcpSummary["identification"] = [];
-  private readonly data = [new DataCounter(), new DataCounter()] as const;
-  /** Keyed by protocol number, at most MAX_PROTOCOLS_LISTED entries. */
-  private otherProtocols: ReadonlyMap<number, OtherProtocolSummary> = NO_ENTRIES;
-  private otherProtocolFramesOmitted = 0;
   private readonly malformedPackets: MalformedPacket[] = [];
   private malformedCount = 0;
   private optionsOmitted = 0;
@@ -1290,14 +1210,11 @@ export class PppNegotiation {
     const seq = ++this.seq;
     this.lastSeq[side] = seq;
     this.lastSeconds = seconds(origin);
-    if (protocol < FIRST_CONTROL_PROTOCOL) {
-      this.data[side].add(protocol, length, origin);
-      return;
-    }
+    // data frames count only as activity (above); control protocols not followed are left alone
+    if (protocol < FIRST_CONTROL_PROTOCOL) return;
     const negotiated = NEGOTIATED_PROTOCOLS.indexOf(protocol);
     if (negotiated >= 0) this.negotiationFrame(negotiated, side, buf, offset, length, origin, seq);
     else if (PEER_CODE[protocol] !== undefined) this.authFrame(side, protocol, buf, offset, length, origin);
-    else this.countOtherProtocol(side, protocol, origin);
   }
 
   /** A frame of the protocol at `index` in NEGOTIATED_PROTOCOLS. */
@@ -1361,9 +1278,6 @@ export class PppNegotiation {
         this.negotiations[IPV6CP_INDEX] === null
           ? (notSeen.ipv6cp ??= frozen(this.ipv6cpSummary()))
           : this.ipv6cpSummary(),
-      data: { client: this.data[CLIENT].summary(), server: this.data[SERVER].summary() },
-      otherProtocols: this.otherProtocols.size === 0 ? noItems() : [...this.otherProtocols.values()].map((p) => Object.assign({}, p)),
-      otherProtocolFramesOmitted: this.otherProtocolFramesOmitted,
       malformed: {
         count: this.malformedCount,
         packets: summaryList(this.malformedPackets),
@@ -1406,20 +1320,6 @@ export class PppNegotiation {
       }
     }
     return limits;
-  }
-
-  private countOtherProtocol(side: number, protocol: number, origin: FrameOrigin): void {
-    let entry = this.otherProtocols.get(protocol);
-    if (entry === undefined) {
-      if (this.otherProtocols.size >= MAX_PROTOCOLS_LISTED) {
-        this.otherProtocolFramesOmitted++;
-        return;
-      }
-      entry = { protocol, name: pppProtocolName(protocol), client: 0, server: 0, first: originOf(origin) };
-      (this.otherProtocols = writable(this.otherProtocols)).set(protocol, entry);
-    }
-    if (side === CLIENT) entry.client++;
-    else entry.server++;
   }
 
   // -- LCP -------------------------------------------------------------------------------
