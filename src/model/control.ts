@@ -19,11 +19,25 @@ export const MAX_ANSWERING_ADDRESSES = 8;
 /** SYNs, SYN-ACKs, FINs, RSTs and Set-Link-Info messages remembered per connection (a flood is counted, not kept). */
 export const MAX_TCP_EVENTS = 64;
 
-/** Appends unless the list is full; returns false when the item was left out. */
-export function pushBounded<T>(list: T[], item: T, max = MAX_TCP_EVENTS): boolean {
-  if (list.length >= max) return false;
+/** The list that the kept lists of ControlConnection and Call start as: appended() never pushes into it (frozen, so a push would throw). */
+const NO_ITEMS: never[] = Object.freeze([]) as never[];
+
+/**
+ * `list` with `item` appended; an empty list is replaced by [item]. V8 gives a list room for
+ * 17 items on its first push, and most lists of a connection keep one item (its SYN, its
+ * SYN-ACK, its call, the address that answered) for the connection's whole life. Every kept
+ * list of ControlConnection and Call (all but the pendingEchoes queue) grows through here,
+ * so that trimmed() can rely on it and the lists can all start as the one NO_ITEMS.
+ */
+function appended<T>(list: T[], item: T): T[] {
+  if (list.length === 0) return [item];
   list.push(item);
-  return true;
+  return list;
+}
+
+/** `list` at its length, for keeping: a list of one was made at its size by appended(), longer ones have room to spare. */
+function trimmed<T>(list: T[]): T[] {
+  return list.length <= 1 ? list : list.slice();
 }
 
 /**
@@ -53,6 +67,17 @@ export interface TcpEvent {
   address: string;
 }
 
+/** WAN-Error-Notify counters of a call (RFC 2637 §2.14), summed over its messages. */
+export interface WanErrorCounts {
+  messages: number;
+  crc: number;
+  framing: number;
+  hardwareOverruns: number;
+  bufferOverruns: number;
+  timeouts: number;
+  alignment: number;
+}
+
 export interface CallReply {
   origin: FrameOrigin;
   result: number;
@@ -70,12 +95,12 @@ export class Call {
   /** Incoming-Call-Connected. */
   connected: FrameOrigin | null = null;
   /** Set-Link-Info messages: the call ID each named and the ACCMs (the first MAX_TCP_EVENTS; more are counted). */
-  setLinkInfo: Array<{ origin: FrameOrigin; peerCallId: number; sendAccm: number; receiveAccm: number }> = [];
+  setLinkInfo: Array<{ origin: FrameOrigin; peerCallId: number; sendAccm: number; receiveAccm: number }> = NO_ITEMS;
   setLinkInfoOmitted = 0;
   clear: FrameOrigin | null = null;
   disconnect: (CallReply & { statistics: string }) | null = null;
-  /** WAN-Error-Notify counters, summed. */
-  wanErrors = { messages: 0, crc: 0, framing: 0, hardwareOverruns: 0, bufferOverruns: 0, timeouts: 0, alignment: 0 };
+  /** WAN-Error-Notify counters, summed; null until the first (most calls never see one). */
+  wanErrors: WanErrorCounts | null = null;
   readonly toServer = new GreDirection();
   readonly toClient = new GreDirection();
   /** The PPP negotiation while the call can still carry it; once sealed, only its summary is kept. */
@@ -132,21 +157,21 @@ export class Call {
 }
 
 export class ControlConnection {
-  calls: Call[] = [];
+  calls: Call[] = NO_ITEMS;
   /** Call requests and replies that would have set up a call beyond MAX_CALLS_PER_CONNECTION: counted, not followed. */
   callsOmitted = 0;
-  messages: ControlMessage[] = [];
+  messages: ControlMessage[] = NO_ITEMS;
   messagesOmitted = 0;
   /** Client SYNs (first and retransmissions), the SYN-ACKs that answered them, FINs and RSTs (MAX_TCP_EVENTS of each). */
-  syns: FrameOrigin[] = [];
-  synAcks: TcpEvent[] = [];
-  fins: TcpEvent[] = [];
-  resets: TcpEvent[] = [];
+  syns: FrameOrigin[] = NO_ITEMS;
+  synAcks: TcpEvent[] = NO_ITEMS;
+  fins: TcpEvent[] = NO_ITEMS;
+  resets: TcpEvent[] = NO_ITEMS;
   /** SYNs, SYN-ACKs, FINs and RSTs beyond MAX_TCP_EVENTS of their kind: counted, not kept. */
   tcpEventsOmitted = 0;
   clientIsn = -1;
   /** Every address that answered: the server side's segments, SYN-ACKs, GRE towards the client (the first MAX_ANSWERING_ADDRESSES). */
-  answeringAddresses: string[] = [];
+  answeringAddresses: string[] = NO_ITEMS;
   /** Answers (server segments, new GRE sources) from addresses beyond MAX_ANSWERING_ADDRESSES: counted, not listed. */
   answersFromUnlistedAddresses = 0;
   /** Start-Control-Connection-Request/Reply facts. */
@@ -160,12 +185,12 @@ export class ControlConnection {
   /** PPTP Echo-Requests without a reply yet, by identifier. */
   readonly pendingEchoes: Array<{ identifier: number; origin: FrameOrigin; from: Side }> = [];
   unansweredEchoes = 0;
-  unansweredEchoFrames: FrameOrigin[] = [];
+  unansweredEchoFrames: FrameOrigin[] = NO_ITEMS;
   /** Echo-Requests pushed out of pendingEchoes by a newer one beyond MAX_PENDING_ECHOES (counted as unanswered). */
   echoesPushedOut = 0;
   answeredEchoes = 0;
   /** Control messages or bytes that could not be decoded. */
-  malformed: Array<{ origin: FrameOrigin; reason: string }> = [];
+  malformed: Array<{ origin: FrameOrigin; reason: string }> = NO_ITEMS;
   malformedOmitted = 0;
   /** Bytes never seen in the control stream (lost before the capture point). */
   gapBytes = 0;
@@ -213,13 +238,20 @@ export class ControlConnection {
 
   noteAnswer(address: string): void {
     if (this.answeringAddresses.includes(address)) return;
-    if (this.answeringAddresses.length < MAX_ANSWERING_ADDRESSES) this.answeringAddresses.push(address);
+    if (this.answeringAddresses.length < MAX_ANSWERING_ADDRESSES) this.answeringAddresses = appended(this.answeringAddresses, address);
     else this.answersFromUnlistedAddresses++;
   }
 
-  /** A SYN, SYN-ACK, FIN or RST kept in its list (one of this connection's), or counted when the list is full. */
-  tcpEvent<T>(list: T[], event: T): void {
-    if (!pushBounded(list, event)) this.tcpEventsOmitted++;
+  /** A client SYN (first or retransmitted) kept, or counted when MAX_TCP_EVENTS are. */
+  syn(origin: FrameOrigin): void {
+    if (this.syns.length < MAX_TCP_EVENTS) this.syns = appended(this.syns, origin);
+    else this.tcpEventsOmitted++;
+  }
+
+  /** A SYN-ACK, FIN or RST kept in its list, or counted when the list holds MAX_TCP_EVENTS. */
+  tcpEvent(list: "synAcks" | "fins" | "resets", event: TcpEvent): void {
+    if (this[list].length < MAX_TCP_EVENTS) this[list] = appended(this[list], event);
+    else this.tcpEventsOmitted++;
   }
 
   /** A hole in one direction's control stream was given up (`early`: for a limit of the stream, see holesGivenUpEarly). */
@@ -249,7 +281,8 @@ export class ControlConnection {
         error = message.errorCode;
         break;
       case Msg.StopControlConnectionRequest:
-        this.stopRequest = { ...origin, from, reason: message.reason };
+        // written out: V8 copies a spread `...origin` on a slow path, several hundred bytes a time
+        this.stopRequest = { fileIndex: origin.fileIndex, frameNo: origin.frameNo, tsSec: origin.tsSec, tsNsec: origin.tsNsec, from, reason: message.reason };
         break;
       case Msg.StopControlConnectionReply:
         this.stopReply = origin;
@@ -349,7 +382,7 @@ export class ControlConnection {
       case Msg.WanErrorNotify: {
         const call = this.findCall("client", message.peerCallId);
         if (call) {
-          const w = call.wanErrors;
+          const w = (call.wanErrors ??= { messages: 0, crc: 0, framing: 0, hardwareOverruns: 0, bufferOverruns: 0, timeouts: 0, alignment: 0 });
           w.messages++;
           w.crc += message.crcErrors;
           w.framing += message.framingErrors;
@@ -365,8 +398,10 @@ export class ControlConnection {
         // PNS to PAC names the PAC's call ID; PAC to PNS (some implementations) the PNS's
         const named = message.peerCallId;
         const call = this.findCall(from === "client" ? "server" : "client", named) ?? (this.calls.length === 1 ? this.calls[0] : undefined);
-        if (call && !pushBounded(call.setLinkInfo, { origin, peerCallId: named, sendAccm: message.sendAccm, receiveAccm: message.receiveAccm })) {
-          call.setLinkInfoOmitted++;
+        if (call !== undefined) {
+          const entry = { origin, peerCallId: named, sendAccm: message.sendAccm, receiveAccm: message.receiveAccm };
+          if (call.setLinkInfo.length < MAX_TCP_EVENTS) call.setLinkInfo = appended(call.setLinkInfo, entry);
+          else call.setLinkInfoOmitted++;
         }
         peerCallId = named;
         break;
@@ -374,45 +409,52 @@ export class ControlConnection {
     }
     if (this.messages.length < MAX_MESSAGES_PER_CONNECTION) {
       // one shape for every record, built once
-      this.messages.push({ origin, from, type: message.type, name: message.name, result, error, cause, callId, peerCallId });
+      this.messages = appended(this.messages, { origin, from, type: message.type, name: message.name, result, error, cause, callId, peerCallId });
     } else this.messagesOmitted++;
   }
 
   malformedMessage(reason: string, origin: FrameOrigin): void {
-    if (this.malformed.length < MAX_MESSAGES_PER_CONNECTION) this.malformed.push({ origin, reason });
+    if (this.malformed.length < MAX_MESSAGES_PER_CONNECTION) this.malformed = appended(this.malformed, { origin, reason });
     else this.malformedOmitted++;
   }
 
   /** Both sides sent a FIN, or either a reset: nothing more is coming on this connection. */
   get closed(): boolean {
-    return this.resets.length > 0 || (this.fins.some((f) => f.from === "client") && this.fins.some((f) => f.from === "server"));
+    return this.resets.length > 0 || (this.sentFin("client") && this.sentFin("server"));
+  }
+
+  /** Asked on every FIN and reset, so a plain loop: no callback made per call. */
+  private sentFin(side: Side): boolean {
+    for (let i = 0; i < this.fins.length; i++) if (this.fins[i].from === side) return true;
+    return false;
   }
 
   /**
    * The connection is over (closed, pushed out or the capture ended): Echo-Requests still
-   * waiting were never answered. Its lists are kept for the report at their length: V8 gives
-   * a list room for 16 items on its first push, and most of these hold a few.
+   * waiting were never answered. Its lists are kept for the report at their length (see
+   * appended()): most hold a few items.
    */
   finish(): void {
-    for (const echo of this.pendingEchoes.splice(0)) this.expireEcho(echo);
+    for (const echo of this.pendingEchoes) this.expireEcho(echo);
+    this.pendingEchoes.length = 0;
     for (const call of this.calls) {
       call.seal();
-      call.setLinkInfo = call.setLinkInfo.slice();
+      call.setLinkInfo = trimmed(call.setLinkInfo);
     }
-    this.calls = this.calls.slice();
-    this.messages = this.messages.slice();
-    this.syns = this.syns.slice();
-    this.synAcks = this.synAcks.slice();
-    this.fins = this.fins.slice();
-    this.resets = this.resets.slice();
-    this.answeringAddresses = this.answeringAddresses.slice();
-    this.unansweredEchoFrames = this.unansweredEchoFrames.slice();
-    this.malformed = this.malformed.slice();
+    this.calls = trimmed(this.calls);
+    this.messages = trimmed(this.messages);
+    this.syns = trimmed(this.syns);
+    this.synAcks = trimmed(this.synAcks);
+    this.fins = trimmed(this.fins);
+    this.resets = trimmed(this.resets);
+    this.answeringAddresses = trimmed(this.answeringAddresses);
+    this.unansweredEchoFrames = trimmed(this.unansweredEchoFrames);
+    this.malformed = trimmed(this.malformed);
   }
 
   private expireEcho(echo: { origin: FrameOrigin }): void {
     this.unansweredEchoes++;
-    if (this.unansweredEchoFrames.length < MAX_PENDING_ECHOES) this.unansweredEchoFrames.push(echo.origin);
+    if (this.unansweredEchoFrames.length < MAX_PENDING_ECHOES) this.unansweredEchoFrames = appended(this.unansweredEchoFrames, echo.origin);
   }
 
   /**
@@ -439,7 +481,7 @@ export class ControlConnection {
     const call = new Call(direction, this, this.calls.length);
     if (clientCallId !== undefined) call.clientCallId = clientCallId;
     if (serverCallId !== undefined) call.serverCallId = serverCallId;
-    this.calls.push(call);
+    this.calls = appended(this.calls, call);
     return call;
   }
 }

@@ -5,7 +5,7 @@
  * at a time; every table keyed by packet data has a limit, and what a limit pushes out is
  * counted for the report.
  */
-import { type Frame, originOf } from "../capture/frame.js";
+import { type Frame, type FrameOrigin, originOf } from "../capture/frame.js";
 import { destinationAddress, sourceAddress } from "../decode/address.js";
 import type { Decoder } from "../decode/decoder.js";
 import { GRE_PROTOCOL_PPP } from "../decode/gre.js";
@@ -201,8 +201,8 @@ export class SessionTracker {
       if (other !== undefined && other.connection.answeringAddresses.includes(server)) {
         other.connection.seen(frame);
         const origin = originOf(frame);
-        if (p.tcpFlags & TCP_FIN) other.connection.tcpEvent(other.connection.fins, { origin, from: "client", address: src });
-        if (p.tcpFlags & TCP_RST) other.connection.tcpEvent(other.connection.resets, { origin, from: "client", address: src });
+        if (p.tcpFlags & TCP_FIN) other.connection.tcpEvent("fins", { origin, from: "client", address: src });
+        if (p.tcpFlags & TCP_RST) other.connection.tcpEvent("resets", { origin, from: "client", address: src });
         return;
       }
     }
@@ -211,8 +211,11 @@ export class SessionTracker {
       this.retire(tracked);
       tracked = undefined;
     }
+    // the segment's position, copied once (the reader reuses the Frame) and shared by all that keep it
+    let origin: FrameOrigin | null = null;
     if (tracked === undefined) {
-      tracked = this.open(clientEnd, client, clientPort, server, serverPort, frame, !fromServer);
+      origin = originOf(frame);
+      tracked = this.open(clientEnd, client, clientPort, server, serverPort, origin, !fromServer);
       if (!isSyn) tracked.connection.startedMidway = true;
     }
     // a connection found by its client end from another address is not moved in the order of use
@@ -225,17 +228,17 @@ export class SessionTracker {
       this.putAwayClosed(frame.tsSec);
       return;
     }
-    const origin = originOf(frame);
+    origin ??= originOf(frame);
     const from: Side = fromServer ? "server" : "client";
     if (isSyn && !fromServer) {
-      connection.tcpEvent(connection.syns, origin);
+      connection.syn(origin);
       connection.clientIsn = p.tcpSeq;
     } else if (p.tcpFlags & TCP_SYN && fromServer) {
       tracked.serverIsn = p.tcpSeq;
-      connection.tcpEvent(connection.synAcks, { origin, from, address: src });
+      connection.tcpEvent("synAcks", { origin, from, address: src });
     }
-    if (p.tcpFlags & TCP_FIN) connection.tcpEvent(connection.fins, { origin, from, address: src });
-    if (p.tcpFlags & TCP_RST) connection.tcpEvent(connection.resets, { origin, from, address: src });
+    if (p.tcpFlags & TCP_FIN) connection.tcpEvent("fins", { origin, from, address: src });
+    if (p.tcpFlags & TCP_RST) connection.tcpEvent("resets", { origin, from, address: src });
     if (p.payloadLength > 0 || p.tcpFlags & (TCP_FIN | TCP_RST)) {
       this.streamOf(tracked, from).segment(p.tcpSeq, p.tcpFlags, p.buf, p.payloadOffset, p.payloadLength, origin);
     }
@@ -271,9 +274,9 @@ export class SessionTracker {
    * side (a stray SYN-ACK, a capture starting midway) takes the client's end only while no
    * other connection holds it, so it cannot capture the answers of the client's own.
    */
-  private open(clientEnd: ClientEnd, client: string, clientPort: number, server: string, serverPort: number, frame: Frame, byClient: boolean): TrackedConnection {
+  private open(clientEnd: ClientEnd, client: string, clientPort: number, server: string, serverPort: number, origin: FrameOrigin, byClient: boolean): TrackedConnection {
     if (this.activeCount >= MAX_CONNECTIONS) this.evictOldest();
-    const connection = new ControlConnection(client, clientPort, server, serverPort, this.connectionCount++, originOf(frame));
+    const connection = new ControlConnection(client, clientPort, server, serverPort, this.connectionCount++, origin);
     const tracked: TrackedConnection = {
       clientEnd,
       connection,
@@ -513,7 +516,10 @@ class ConnectionStreamEvents implements StreamEvents {
   private indexCalls(): void {
     const { clientEnd, connection } = this.tracked;
     const client4 = typeof clientEnd === "number" ? Math.floor(clientEnd / CLIENT_END_PORTS) : -1;
-    for (const call of connection.calls) {
+    const calls = connection.calls;
+    // indexed: a for-of here made an iterator object per message
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i];
       if (call.clientCallId !== null) this.toClientIndex.set(client4, connection.client, call.clientCallId, call);
       if (call.serverCallId !== null) this.toServerIndex.set(client4, connection.client, call.serverCallId, call);
     }
