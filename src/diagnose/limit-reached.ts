@@ -277,8 +277,8 @@ export const limitReached: Rule = {
   severity: "info",
   explain: {
     meaning:
-      "The capture holds more than the analyzer keeps at once: to keep memory bounded, a hard limit dropped some state or stopped keeping it, " +
-      "and this finding says what and how much. It is a warning when what was dropped may change a verdict in the report " +
+      "A hard limit that keeps the analyzer's memory and work bounded was reached: it dropped some state or stopped keeping it, " +
+      "or left frames whose headers nest too deep undecoded, and this finding says what and how much. It is a warning when what was dropped may change a verdict in the report " +
       "(packets or messages of a session not analyzed, or taken for another session or an unknown call ID); " +
       "info when a list was only shortened (counted, not kept) or something was left out of the report.",
     onTheWire:
@@ -303,7 +303,7 @@ export const limitReached: Rule = {
   capture(capture) {
     const reached: Reached = { parts: [], weakensVerdict: false };
     addReached(CAPTURE_LIMITS, capture, reached);
-    const findings = finding("The capture holds more than the analyzer tracks at once", reached);
+    const findings = finding("The analyzer's limits were reached in this capture", reached);
     for (const link of capture.links) {
       const onLink: Reached = { parts: [], weakensVerdict: false };
       addReached(PPP_LIMITS, link.ppp.limits, onLink);

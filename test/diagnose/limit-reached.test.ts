@@ -81,7 +81,7 @@ const dataFrame = (): Buffer => Buffer.from([PppProtocol.Compressed, 0x5a, 0x5a,
 
 const CALL_PLACE = `The call from ${CLIENT}:${CLIENT_PORT} to ${SERVER} (client call ID ${CLIENT_CALL_ID}, server call ID ${SERVER_CALL_ID})`;
 const CONNECTION_PLACE = `The control connection from ${CLIENT}:${CLIENT_PORT} to ${SERVER}`;
-const CAPTURE_PLACE = "The capture holds more than the analyzer tracks at once";
+const CAPTURE_PLACE = "The analyzer's limits were reached in this capture";
 
 describe("no limit reached", () => {
   it("a healthy session gives no limit-reached finding", async () => {
