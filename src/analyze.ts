@@ -102,17 +102,15 @@ export async function analyzeCaptures(inputs: string[], options: AnalyzeOptions 
     captureEnd: end,
   };
   const findings = diagnose(facts, rules);
+  const reportSessions = sessions.map((s) => s.session);
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     captures: files.map(captureSummary),
-    sessions: sessions.map((s) => s.session),
+    sessions: reportSessions,
     links: links.map((l) => l.report),
     findings,
-    summary: summarize(
-      sessions.map((s) => s.session),
-      findings,
-    ),
+    summary: summarize(reportSessions, findings),
   };
   return { report, traffic };
 }
@@ -131,15 +129,18 @@ function captureSummary(info: CaptureFileInfo): CaptureSummary {
 }
 
 export function summarize(sessions: Session[], findings: Finding[]): Report["summary"] {
+  // counted in allFindings' order (capture-level, then each session's): the codes are listed in the order first met
   const counts: Record<string, number> = {};
-  for (const f of allFindings({ findings, sessions })) counts[f.code] = (counts[f.code] ?? 0) + 1;
-  return {
-    sessions: sessions.length,
-    established: sessions.filter((s) => s.outcome === "established").length,
-    failed: sessions.filter((s) => s.outcome === "failed").length,
-    incomplete: sessions.filter((s) => s.outcome === "incomplete").length,
-    findings: counts,
+  const count = (f: Finding): void => {
+    counts[f.code] = (counts[f.code] ?? 0) + 1;
   };
+  findings.forEach(count);
+  const outcomes: Record<Session["outcome"], number> = { established: 0, failed: 0, incomplete: 0 };
+  for (const s of sessions) {
+    outcomes[s.outcome]++;
+    s.findings.forEach(count);
+  }
+  return { sessions: sessions.length, established: outcomes.established, failed: outcomes.failed, incomplete: outcomes.incomplete, findings: counts };
 }
 
 

@@ -51,6 +51,11 @@ function failureText(auth: AuthSummary): { reason: string; detail: string; remed
   return { reason: `${packet}${method}${text}`, detail: `${packet}${method}${text}`, remedy: REMEDY_BY_PROTOCOL[protocol] ?? DEFAULT_REMEDY };
 }
 
+/** The end that authenticated, with the name it gave: "user "alice" (the client 192.0.2.10)"; built only for a finding. */
+function peerText(auth: AuthSummary, end: string): string {
+  return auth.peerName === null ? end : `user ${quoted(auth.peerName)} (${end})`;
+}
+
 const last = <T>(list: readonly T[]): T | undefined => list[list.length - 1];
 
 function check(scope: PppScope, auth: AuthSummary): Finding[] {
@@ -58,7 +63,6 @@ function check(scope: PppScope, auth: AuthSummary): Finding[] {
   const authenticator = auth.authenticator;
   const peer = otherSide(authenticator);
   const protocol = auth.protocol ?? "PPP";
-  const who = auth.peerName === null ? ends[peer] : `user ${quoted(auth.peerName)} (${ends[peer]})`;
 
   if (auth.result === "failure" && auth.detail !== null) {
     const { reason, detail, remedy } = failureText(auth);
@@ -72,7 +76,7 @@ function check(scope: PppScope, auth: AuthSummary): Finding[] {
         code: "auth-failed",
         severity: "error",
         message:
-          `${capitalized(ends[authenticator])} rejected the ${protocol} authentication of ${who} on ${where}: ` +
+          `${capitalized(ends[authenticator])} rejected the ${protocol} authentication of ${peerText(auth, ends[peer])} on ${where}: ` +
           `${reason} (${frameText(refs, failed)}).${tries}${ended}`,
         frames: evidence(refs, [last(auth.frames.challenge), last(auth.frames.response), failed, after?.frame]),
         detail,
@@ -86,7 +90,7 @@ function check(scope: PppScope, auth: AuthSummary): Finding[] {
         code: "auth-failed",
         severity: "info",
         message:
-          `The ${protocol} authentication of ${who} by ${ends[authenticator]} on ${where} failed ` +
+          `The ${protocol} authentication of ${peerText(auth, ends[peer])} by ${ends[authenticator]} on ${where} failed ` +
           `${auth.failures === 1 ? "once" : `${auth.failures} times`} before it succeeded (a mistyped password, or a retry after a change).`,
         frames: evidence(refs, auth.frames.result),
         remedy: "Nothing to do if the user retried by hand; if the client retries on its own, check the credentials it has stored.",

@@ -32,7 +32,7 @@ import type { Finding, Severity } from "../report/schema.js";
 import { formatFrameRef } from "../report/schema.js";
 import { sharedCallIds } from "./call-id-mismatch.js";
 import type { CaptureFacts, SessionFacts } from "./facts.js";
-import { callPlace, evidence, frameText } from "./ppp-scope.js";
+import { callPlace, evidence, frameText, sessionScope } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
 import { FRAMES_NAMED, counted, framesText } from "./tunnel-evidence.js";
 
@@ -171,6 +171,8 @@ function directionFinding(facts: SessionFacts, capture: CaptureFacts, senderSide
     if (detail === "") detail = unacknowledged.some((p) => p.size > MIN_BLACK_HOLE_PAYLOAD) ? `unacknowledged packets of ${sizeRange(unacknowledged)}` : "not the large packets";
   }
 
+  // the PPP rules' scope already holds the call's place in words: one text per session, not per finding
+  const where = sessionScope(facts, capture)?.where ?? callPlace(session);
   let severity: Severity = blackHole !== null || (lost >= MIN_LOST_FOR_WARNING && lost / sent >= MIN_LOSS_SHARE_FOR_WARNING) ? "warning" : "info";
   let caveat = "";
   if (severity === "warning" && blackHole === null && gapLost > 0 && connection.gapBytes > 0) {
@@ -181,7 +183,7 @@ function directionFinding(facts: SessionFacts, capture: CaptureFacts, senderSide
   return {
     code: CODE,
     severity,
-    message: `GRE from ${sender} to ${receiver} on ${callPlace(session)} lost ${counted(lost, "packet")}${share}. ${parts.join(" ")}${caveat}`,
+    message: `GRE from ${sender} to ${receiver} on ${where} lost ${counted(lost, "packet")}${share}. ${parts.join(" ")}${caveat}`,
     frames: evidence(refs, frames),
     detail,
     remedy: greLoss.explain.remedy,

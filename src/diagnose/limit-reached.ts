@@ -296,6 +296,7 @@ export const limitReached: Rule = {
     if (call === null || call === connection.calls[0]) addReached(CONNECTION_LIMITS, connection, reached);
     if (call !== null) addReached(CALL_LIMITS, call, reached);
     if (ppp !== null) addReached(PPP_LIMITS, ppp.limits, reached);
+    if (reached.parts.length === 0) return []; // the usual case: no need to name the place
     const where =
       call === null ? `The control connection from ${endpoint(session.client, session.clientPort)} to ${session.dialed}` : capitalized(callPlace(session));
     return finding(where, reached);

@@ -5,7 +5,7 @@
  * finding that names the link. The scope carries the words for the place and its two
  * ends, so that the findings read alike in both, and the helpers the rules share.
  */
-import { type FrameOrigin, originBefore, originOf, secondsBetween } from "../capture/frame.js";
+import { type FrameOrigin, originBefore, secondsBetween } from "../capture/frame.js";
 import type { GreDirection } from "../model/gre-flow.js";
 import type { PppSide, PppSummary, TerminateFact } from "../model/ppp-negotiation.js";
 import type { FrameRefs } from "../model/sessions.js";
@@ -68,7 +68,8 @@ function callScope({ session, call, ppp }: SessionFacts, { refs, captureEnd }: C
 }
 
 function lastFrameOf(flow: GreDirection): FrameOrigin | null {
-  return flow.first === null ? null : originOf(flow.last);
+  // the model is finished: the flow's last frame no longer moves, so it needs no copy
+  return flow.first === null ? null : flow.last;
 }
 
 /** A PPP link seen directly: its ends named as well as the capture tells them apart. */
