@@ -9,9 +9,6 @@ import type { Packet } from "../decode/packet.js";
 /** Source addresses listed per direction; more are counted, not named. */
 export const MAX_SOURCES_PER_FLOW = 8;
 
-/** Payload size from which a lost packet counts as large (an MTU black hole drops these). */
-export const LARGE_PAYLOAD_BYTES = 1000;
-
 /**
  * Sequence numbers remembered per direction (a power of two): the last ones seen sent, with
  * size, time and frame, and the acknowledgment numbers carried. Taken with a flow's first
@@ -256,6 +253,11 @@ export interface GreSource {
   first: FrameOrigin;
 }
 
+/**
+ * A packet updates only the direction's own number fields (with its history's slot): no
+ * FrameOrigin or source object is read or written per packet, since loading cold objects,
+ * not instructions, is what the per-packet path pays. Frames are materialized when read.
+ */
 export class GreDirection {
   packets = 0;
   /** GRE payload bytes (the PPP frames), as the key's payload length counts them. */
@@ -264,62 +266,115 @@ export class GreDirection {
   dataPackets = 0;
   /** PPP frames of data protocols (below 0x8000: IP, compressed/encrypted data), not negotiation. */
   pppDataFrames = 0;
-  ackOnly = 0;
-  first: FrameOrigin | null = null;
-  /** Updated in place: no object per packet. Meaningful once `first` is set. */
-  readonly last: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };
-  readonly sources: GreSource[] = [];
+  /** The largest payload seen. */
+  largestPayload = 0;
+  /** The first and the last packet's frame (see `first`, `last`). */
+  private firstFileIndex = 0;
+  private firstFrameNo = 0;
+  private firstTsSec = 0;
+  private firstTsNsec = 0;
+  private lastFileIndex = 0;
+  private lastFrameNo = 0;
+  private lastTsSec = 0;
+  private lastTsNsec = 0;
+  /**
+   * The highest sequence number seen and acknowledgment number carried (see `highestSeq`,
+   * `highestAck`), and the window of recently seen numbers, as signed 32-bit numbers: V8 keeps
+   * those in the object itself, an unsigned one above 2^31 in a box of its own (one more load).
+   * `sequenced`: a sequence number was seen (highestSeqBits holds one).
+   */
+  private highestSeqBits = 0;
+  private sequenced = false;
+  private highestAckBits = 0;
+  /** Bit i: sequence number highestSeq - i was seen. */
+  private recentSeen = 0;
+  /** Sent and acknowledged sequence numbers, taken with the first of them and given back when the call is put away. */
+  history: SequenceHistory | null = null;
+  /** Packets that carried an acknowledgment number, and the last of them (see `lastAck`). */
+  acksCarried = 0;
+  private lastAckFileIndex = 0;
+  private lastAckFrameNo = 0;
+  private lastAckTsSec = 0;
+  private lastAckTsNsec = 0;
+  /**
+   * The source of the last packets (null when not listed) and its IPv4 address; the packets
+   * from `packets` = `currentSourceFrom` on are its too, added to its count when the list is read
+   * or the source changes.
+   */
+  private currentSource: GreSource | null = null;
+  private currentSrc4 = -1;
+  private currentSourceFrom = 0;
+  private readonly listedSources: GreSource[] = [];
   sourcesOmitted = 0;
   /** Sequence numbers skipped (lost before the capture point), and how often. */
   missing = 0;
   gaps = 0;
   /** Packets whose sequence number was not above the highest seen (reordered or duplicated). */
   reordered = 0;
-  /** Highest sequence number seen, -1 before the first. */
-  highestSeq = -1;
-  /** Highest acknowledgment number this direction carried (for the other direction's data), -1 when none. */
-  highestAck = -1;
-  /** Payload sizes: the largest seen, and how many were large. */
-  largestPayload = 0;
-  largePackets = 0;
+  /** Of the `reordered` packets: those that filled a gap (arrived late, not lost) and repeats of a packet already seen. */
+  lateArrivals = 0;
+  duplicates = 0;
   /** Frame of the first gap, for evidence. */
   firstGap: FrameOrigin | null = null;
   /** Frame after the last gap, updated in place; meaningful once `gaps` > 0. */
   readonly lastGap: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };
-  /** Of the `reordered` packets: those that filled a gap (arrived late, not lost) and repeats of a packet already seen. */
-  lateArrivals = 0;
-  duplicates = 0;
-  /** Packets that carried an acknowledgment number, and the last of them (updated in place). */
-  acksCarried = 0;
-  readonly lastAck: FrameOrigin = { fileIndex: 0, frameNo: 0, tsSec: 0, tsNsec: 0 };
-  /** Sent and acknowledged sequence numbers, taken with the first of them and given back when the call is put away. */
-  history: SequenceHistory | null = null;
   /** What the acknowledgments said of the packets in histories given back (releaseHistories). */
   private judgedBefore: AckJudgement | null = null;
-  /** Bit i: sequence number highestSeq - i was seen. */
-  private recentSeen = 0;
-  private currentSource: GreSource | null = null;
-  private currentSrc4 = -1;
+
+  /** The first packet's frame, null before it. */
+  get first(): FrameOrigin | null {
+    if (this.packets === 0) return null;
+    return { fileIndex: this.firstFileIndex, frameNo: this.firstFrameNo, tsSec: this.firstTsSec, tsNsec: this.firstTsNsec };
+  }
+
+  /** The last packet's frame; meaningful once `first` is set. */
+  get last(): FrameOrigin {
+    return { fileIndex: this.lastFileIndex, frameNo: this.lastFrameNo, tsSec: this.lastTsSec, tsNsec: this.lastTsNsec };
+  }
+
+  /** The last packet that carried an acknowledgment number; meaningful once `acksCarried` > 0. */
+  get lastAck(): FrameOrigin {
+    return { fileIndex: this.lastAckFileIndex, frameNo: this.lastAckFrameNo, tsSec: this.lastAckTsSec, tsNsec: this.lastAckTsNsec };
+  }
+
+  /** Highest sequence number seen, -1 before the first. */
+  get highestSeq(): number {
+    return this.sequenced ? this.highestSeqBits >>> 0 : -1;
+  }
+
+  /** Highest acknowledgment number this direction carried (for the other direction's data), -1 when none. */
+  get highestAck(): number {
+    return this.acksCarried > 0 ? this.highestAckBits >>> 0 : -1;
+  }
+
+  /** Source addresses, in the order first seen, with their packets (MAX_SOURCES_PER_FLOW at most). */
+  get sources(): readonly GreSource[] {
+    this.countCurrentSource();
+    return this.listedSources;
+  }
 
   /**
    * One GRE packet of this direction (p is the decoder's packet for `frame`). Returns the
    * source it listed for the first time, null for a source already listed or not named.
    */
   add(p: Packet, frame: Frame): GreSource | null {
+    const newSource = this.noteSource(p, frame);
     const payloadLength = p.payloadLength;
+    if (this.packets === 0) {
+      this.firstFileIndex = frame.fileIndex;
+      this.firstFrameNo = frame.frameNo;
+      this.firstTsSec = frame.tsSec;
+      this.firstTsNsec = frame.tsNsec;
+    }
     this.packets++;
     this.bytes += payloadLength;
     if (payloadLength > 0) this.dataPackets++;
-    else this.ackOnly++;
     if (p.pppProtocol >= 0 && p.pppProtocol < 0x8000) this.pppDataFrames++;
     if (payloadLength > this.largestPayload) this.largestPayload = payloadLength;
-    if (payloadLength >= LARGE_PAYLOAD_BYTES) this.largePackets++;
-    if (this.first === null) this.first = originOf(frame);
-    this.last.fileIndex = frame.fileIndex;
-    this.last.frameNo = frame.frameNo;
-    this.last.tsSec = frame.tsSec;
-    this.last.tsNsec = frame.tsNsec;
-    const newSource = this.noteSource(p, frame);
+    this.lastFileIndex = frame.fileIndex;
+    this.lastFrameNo = frame.frameNo;
+    this.lastTsSec = frame.tsSec;
+    this.lastTsNsec = frame.tsNsec;
     if (p.greSeq >= 0) {
       this.noteSequence(p.greSeq, frame);
       this.remember(p.greSeq, payloadLength, frame);
@@ -354,68 +409,72 @@ export class GreDirection {
 
   /** Writes the packet into the history ring: nothing allocated after the first. */
   private remember(seq: number, payloadLength: number, frame: Frame): void {
-    const first = this.first!;
-    const millis = (frame.tsSec - first.tsSec) * 1000 + Math.floor((frame.tsNsec - first.tsNsec) / 1e6);
+    const millis = (frame.tsSec - this.firstTsSec) * 1000 + Math.floor((frame.tsNsec - this.firstTsNsec) / 1e6);
     (this.history ??= takeHistory()).recordSent(seq, payloadLength, millis > 0 ? millis : 0, frame.frameNo, frame.fileIndex);
   }
 
   private noteAck(ack: number, frame: Frame): void {
-    if (this.highestAck < 0 || seqAfter(ack, this.highestAck)) this.highestAck = ack;
+    if (this.acksCarried === 0 || seqAfter(ack, this.highestAckBits)) this.highestAckBits = ack | 0;
     (this.history ??= takeHistory()).recordAck(ack, frame.frameNo, frame.fileIndex);
     this.acksCarried++;
-    this.lastAck.fileIndex = frame.fileIndex;
-    this.lastAck.frameNo = frame.frameNo;
-    this.lastAck.tsSec = frame.tsSec;
-    this.lastAck.tsNsec = frame.tsNsec;
+    this.lastAckFileIndex = frame.fileIndex;
+    this.lastAckFrameNo = frame.frameNo;
+    this.lastAckTsSec = frame.tsSec;
+    this.lastAckTsNsec = frame.tsNsec;
   }
 
   /**
-   * Counts the packet for its source address; the text of an IPv4 address is made once per
-   * change of source. Returns the source when it is new to the list.
+   * Notes the packet's source address (before `packets` counts it); the text of an IPv4
+   * address is made once per change of source. Returns the source when it is new to the list.
    */
   private noteSource(p: Packet, frame: Frame): GreSource | null {
-    const current = this.currentSource;
-    if (current !== null && p.ipVersion === 4 && p.src4 === this.currentSrc4) {
-      current.packets++;
-      return null;
-    }
+    if (this.currentSource !== null && p.ipVersion === 4 && p.src4 === this.currentSrc4) return null;
+    this.countCurrentSource();
     const address = sourceAddress(p);
     this.currentSrc4 = p.ipVersion === 4 ? p.src4 : -1;
-    for (const s of this.sources) {
+    this.currentSource = null;
+    for (const s of this.listedSources) {
       if (s.address === address) {
-        s.packets++;
         this.currentSource = s;
         return null;
       }
     }
-    this.currentSource = null;
-    if (this.sources.length < MAX_SOURCES_PER_FLOW) {
-      this.currentSource = { address, packets: 1, first: originOf(frame) };
-      this.sources.push(this.currentSource);
-    } else this.sourcesOmitted++;
+    if (this.listedSources.length >= MAX_SOURCES_PER_FLOW) {
+      this.sourcesOmitted++;
+      return null;
+    }
+    this.currentSource = { address, packets: 0, first: originOf(frame) };
+    this.listedSources.push(this.currentSource);
     return this.currentSource;
   }
 
+  /** Adds the packets since `currentSourceFrom` to the current source's count. */
+  private countCurrentSource(): void {
+    if (this.currentSource !== null) this.currentSource.packets += this.packets - this.currentSourceFrom;
+    this.currentSourceFrom = this.packets;
+  }
+
   private noteSequence(seq: number, frame: Frame): void {
-    if (this.highestSeq < 0) {
-      this.highestSeq = seq;
+    if (!this.sequenced) {
+      this.sequenced = true;
+      this.highestSeqBits = seq | 0;
       this.recentSeen = 1;
       return;
     }
-    if (!seqAfter(seq, this.highestSeq)) {
+    if (!seqAfter(seq, this.highestSeqBits)) {
       this.reordered++;
-      const behind = (this.highestSeq - seq) >>> 0;
+      const behind = (this.highestSeqBits - seq) >>> 0;
       if (behind < RECENT_WINDOW) {
-        const bit = (1 << behind) >>> 0;
+        const bit = 1 << behind;
         if (this.recentSeen & bit) this.duplicates++;
         else {
-          this.recentSeen = (this.recentSeen | bit) >>> 0;
+          this.recentSeen |= bit;
           this.lateArrivals++;
         }
       }
       return;
     }
-    const ahead = (seq - this.highestSeq) >>> 0;
+    const ahead = (seq - this.highestSeqBits) >>> 0;
     if (ahead > 1) {
       this.missing += ahead - 1;
       this.gaps++;
@@ -425,8 +484,8 @@ export class GreDirection {
       this.lastGap.tsSec = frame.tsSec;
       this.lastGap.tsNsec = frame.tsNsec;
     }
-    this.recentSeen = ahead >= RECENT_WINDOW ? 1 : ((this.recentSeen << ahead) | 1) >>> 0;
-    this.highestSeq = seq;
+    this.recentSeen = ahead >= RECENT_WINDOW ? 1 : (this.recentSeen << ahead) | 1;
+    this.highestSeqBits = seq | 0;
   }
 }
 
