@@ -27,6 +27,26 @@ function scratchFile(name: string, bytes: Buffer | string): string {
   return path;
 }
 
+describe("the bin's #! line", () => {
+  const line = readFileSync(BIN, "utf8").split("\n", 1)[0];
+
+  it("fits the 128 bytes older Linux kernels read, and names node after environment settings npm's Windows shims parse", () => {
+    expect(Buffer.byteLength(line) + 1).toBeLessThanOrEqual(128);
+    // npm's cmd-shim takes NAME=value words whose value holds no "=" (and no blank), then the program
+    const [env, dashS, ...words] = line.slice(2).split(" ");
+    expect([env, dashS]).toEqual(["/usr/bin/env", "-S"]);
+    const program = words.findIndex((word) => !word.includes("="));
+    expect(words[program]).toBe("node");
+    for (const setting of words.slice(0, program)) expect(setting).toMatch(/^[^=\s]+=[^=\s]+$/);
+  });
+
+  it.skipIf(process.platform === "win32")("runs the CLI when the file itself is executed", () => {
+    const result = spawnSync(BIN, ["--version"], { encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+  });
+});
+
 describe("pptp-analyze command line", () => {
   it("prints a summary table of the healthy fixture with its counts (see tshark -r fixtures/healthy.pcap)", () => {
     const { status, stdout, stderr } = run([HEALTHY]);
