@@ -6,6 +6,7 @@
 import { type FrameOrigin, originOf } from "../capture/frame.js";
 import { PptpMessageType as Msg, type PptpMessage } from "../decode/pptp.js";
 import { GreDirection } from "./gre-flow.js";
+import { noItems } from "./empty-list.js";
 import { PppNegotiation, type PppSide, type PppSummary } from "./ppp-negotiation.js";
 
 export type Side = "client" | "server";
@@ -19,15 +20,12 @@ export const MAX_ANSWERING_ADDRESSES = 8;
 /** SYNs, SYN-ACKs, FINs, RSTs and Set-Link-Info messages remembered per connection (a flood is counted, not kept). */
 export const MAX_TCP_EVENTS = 64;
 
-/** The list that the kept lists of ControlConnection and Call start as: appended() never pushes into it (frozen, so a push would throw). */
-const NO_ITEMS: never[] = Object.freeze([]) as never[];
-
 /**
  * `list` with `item` appended; an empty list is replaced by [item]. V8 gives a list room for
  * 17 items on its first push, and most lists of a connection keep one item (its SYN, its
  * SYN-ACK, its call, the address that answered) for the connection's whole life. Every kept
  * list of ControlConnection and Call (all but the pendingEchoes queue) grows through here,
- * so that trimmed() can rely on it and the lists can all start as the one NO_ITEMS.
+ * so that trimmed() can rely on it and the lists can all start as the shared noItems().
  */
 function appended<T>(list: T[], item: T): T[] {
   if (list.length === 0) return [item];
@@ -95,7 +93,7 @@ export class Call {
   /** Incoming-Call-Connected. */
   connected: FrameOrigin | null = null;
   /** Set-Link-Info messages: the call ID each named and the ACCMs (the first MAX_TCP_EVENTS; more are counted). */
-  setLinkInfo: Array<{ origin: FrameOrigin; peerCallId: number; sendAccm: number; receiveAccm: number }> = NO_ITEMS;
+  setLinkInfo: Array<{ origin: FrameOrigin; peerCallId: number; sendAccm: number; receiveAccm: number }> = noItems();
   setLinkInfoOmitted = 0;
   clear: FrameOrigin | null = null;
   disconnect: (CallReply & { statistics: string }) | null = null;
@@ -157,21 +155,21 @@ export class Call {
 }
 
 export class ControlConnection {
-  calls: Call[] = NO_ITEMS;
+  calls: Call[] = noItems();
   /** Call requests and replies that would have set up a call beyond MAX_CALLS_PER_CONNECTION: counted, not followed. */
   callsOmitted = 0;
-  messages: ControlMessage[] = NO_ITEMS;
+  messages: ControlMessage[] = noItems();
   messagesOmitted = 0;
   /** Client SYNs (first and retransmissions), the SYN-ACKs that answered them, FINs and RSTs (MAX_TCP_EVENTS of each). */
-  syns: FrameOrigin[] = NO_ITEMS;
-  synAcks: TcpEvent[] = NO_ITEMS;
-  fins: TcpEvent[] = NO_ITEMS;
-  resets: TcpEvent[] = NO_ITEMS;
+  syns: FrameOrigin[] = noItems();
+  synAcks: TcpEvent[] = noItems();
+  fins: TcpEvent[] = noItems();
+  resets: TcpEvent[] = noItems();
   /** SYNs, SYN-ACKs, FINs and RSTs beyond MAX_TCP_EVENTS of their kind: counted, not kept. */
   tcpEventsOmitted = 0;
   clientIsn = -1;
   /** Every address that answered: the server side's segments, SYN-ACKs, GRE towards the client (the first MAX_ANSWERING_ADDRESSES). */
-  answeringAddresses: string[] = NO_ITEMS;
+  answeringAddresses: string[] = noItems();
   /** Answers (server segments, new GRE sources) from addresses beyond MAX_ANSWERING_ADDRESSES: counted, not listed. */
   answersFromUnlistedAddresses = 0;
   /** Start-Control-Connection-Request/Reply facts. */
@@ -185,12 +183,12 @@ export class ControlConnection {
   /** PPTP Echo-Requests without a reply yet, by identifier. */
   readonly pendingEchoes: Array<{ identifier: number; origin: FrameOrigin; from: Side }> = [];
   unansweredEchoes = 0;
-  unansweredEchoFrames: FrameOrigin[] = NO_ITEMS;
+  unansweredEchoFrames: FrameOrigin[] = noItems();
   /** Echo-Requests pushed out of pendingEchoes by a newer one beyond MAX_PENDING_ECHOES (counted as unanswered). */
   echoesPushedOut = 0;
   answeredEchoes = 0;
   /** Control messages or bytes that could not be decoded. */
-  malformed: Array<{ origin: FrameOrigin; reason: string }> = NO_ITEMS;
+  malformed: Array<{ origin: FrameOrigin; reason: string }> = noItems();
   malformedOmitted = 0;
   /** Bytes never seen in the control stream (lost before the capture point). */
   gapBytes = 0;

@@ -58,6 +58,7 @@ import { IPV6CP_SPEC, type Ipv6cpOption } from "../decode/ppp/ipv6cp.js";
 import { LCP_SPEC, type LcpOption, LcpOptionType } from "../decode/ppp/lcp.js";
 import { PapCode } from "../decode/ppp/pap.js";
 import { PppProtocol, pppProtocolName } from "../decode/ppp/protocols.js";
+import { noItems } from "./empty-list.js";
 
 export type PppSide = "client" | "server";
 /** Where and when a PPP frame was seen (the model passes its frame origin). */
@@ -539,19 +540,7 @@ interface Tally extends OptionTally {
 }
 
 /** Stands for an option list nothing was put in yet (no first request, no answer). */
-const NO_OPTIONS: readonly AnyOption[] = [];
-
-/**
- * The empty list of every summary: most of a summary's lists (Naks, Rejects, Code-Rejects,
- * unanswered echoes...) stay empty, and reports keep summaries until the end. Frozen, as a
- * reader adding to it would add to every summary's.
- */
-const NO_ITEMS: readonly never[] = Object.freeze([]);
-
-/** The shared empty list, as a list of the summary's type. */
-function noItems<T>(): T[] {
-  return NO_ITEMS as never[];
-}
+const NO_OPTIONS: readonly AnyOption[] = noItems();
 
 /** A copy of the list for a summary; the shared empty list when it is empty. */
 function summaryList<T>(list: readonly T[]): T[] {
@@ -579,7 +568,7 @@ class Direction {
    * last requested, each identifier once (a re-send under a new identifier files its exchange
    * under both). A short list rather than a Map: most directions hold one or two.
    */
-  private remembered: readonly RememberedExchange[] = NO_ITEMS;
+  private remembered: readonly RememberedExchange[] = noItems();
   /** Identifiers forgotten to stay within MAX_EXCHANGES_REMEMBERED, until a request uses one again (at most 256). */
   private forgottenIdentifiers: Set<number> | null = null;
   /** Identifiers forgotten, and answers that came for them afterwards (counted in unmatchedAnswers too). */
@@ -642,7 +631,7 @@ class Direction {
   private remember(exchange: Exchange): void {
     const entry = { identifier: exchange.identifier, exchange };
     this.forgottenIdentifiers?.delete(entry.identifier);
-    if (this.remembered === NO_ITEMS) {
+    if (this.remembered.length === 0) {
       this.remembered = [entry];
       return;
     }
