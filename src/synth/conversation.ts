@@ -146,7 +146,11 @@ export class PptpConversation {
 
   /** One control message in one segment, acknowledged by the peer's next segment. */
   control(from: Side, message: PptpMessageInit): void {
-    const bytes = buildPptpMessage(message);
+    this.controlBytes(from, buildPptpMessage(message));
+  }
+
+  /** Bytes of the control stream in one segment, as control() sends a message: a damaged or cut message. */
+  controlBytes(from: Side, bytes: Uint8Array): void {
     this.tcpSegment(from, TcpFlag.PSH | TcpFlag.ACK, bytes);
     this.bumpSeq(from, bytes.length);
   }

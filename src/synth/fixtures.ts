@@ -10,10 +10,12 @@ import { LINK_TYPE_OF_FRAMING, type LinkFraming, PptpConversation } from "./conv
 import { writePcap } from "./pcap-writer.js";
 import { writePcapng } from "./pcapng-writer.js";
 import { SeededRandom } from "./random.js";
-import { healthySession } from "./sessions.js";
-import { echoPacket } from "./ppp-control.js";
+import { endSession, establishCall, healthySession, negotiatePpp, type SessionParameters } from "./sessions.js";
+import { echoPacket, overrunningConfigureRequest } from "./ppp-control.js";
+import { withBadMagicCookie } from "./pptp.js";
 import { CLOSE_GRACE_SECONDS } from "../model/tracker.js";
 import { ControlCode } from "../decode/ppp/control-packet.js";
+import { PptpMessageType as Msg } from "../decode/pptp.js";
 import { PppProtocol } from "../decode/ppp/protocols.js";
 import type { SynthRecord } from "./pcap-writer.js";
 import { DATA_FIXTURES } from "./scenarios-data.js";
@@ -54,22 +56,10 @@ export interface Fixture {
 /** 2024-03-01T09:00:00Z: a fixed start, so files do not depend on the day they were made. */
 const START_SEC = 1709283600;
 
-/** The healthy session's frames; `after` may script more on its conversation once it is over. */
-function healthyRecords(framing: LinkFraming, after?: (conv: PptpConversation) => void): SynthRecord[] {
-  const records: SynthRecord[] = [];
-  const conv = new PptpConversation(
-    {
-      client: "192.0.2.10",
-      server: "198.51.100.1",
-      clientPort: 49152,
-      clientCallId: 0x1c2a,
-      serverCallId: 0x8001,
-      framing,
-      startSec: START_SEC,
-    },
-    (record) => records.push(record),
-  );
-  healthySession(conv, 0x1c2a, 0x8001, {
+/** The call IDs and the PPP parameters of the healthy session. */
+const HEALTHY_CALL_IDS = { client: 0x1c2a, server: 0x8001 } as const;
+function healthyParameters(): SessionParameters {
+  return {
     userName: "alice",
     clientTunnelAddress: "10.8.0.2",
     serverTunnelAddress: "10.8.0.1",
@@ -77,9 +67,34 @@ function healthyRecords(framing: LinkFraming, after?: (conv: PptpConversation) =
     minDataBytes: 60,
     maxDataBytes: 1400,
     random: new SeededRandom(1),
-  });
-  after?.(conv);
+  };
+}
+
+/** The frames a script writes on the healthy session's conversation (its client, server, port and call IDs). */
+function scriptedRecords(framing: LinkFraming, script: (conv: PptpConversation) => void): SynthRecord[] {
+  const records: SynthRecord[] = [];
+  const conv = new PptpConversation(
+    {
+      client: "192.0.2.10",
+      server: "198.51.100.1",
+      clientPort: 49152,
+      clientCallId: HEALTHY_CALL_IDS.client,
+      serverCallId: HEALTHY_CALL_IDS.server,
+      framing,
+      startSec: START_SEC,
+    },
+    (record) => records.push(record),
+  );
+  script(conv);
   return records;
+}
+
+/** The healthy session's frames; `after` may script more on its conversation once it is over. */
+function healthyRecords(framing: LinkFraming, after?: (conv: PptpConversation) => void): SynthRecord[] {
+  return scriptedRecords(framing, (conv) => {
+    healthySession(conv, HEALTHY_CALL_IDS.client, HEALTHY_CALL_IDS.server, healthyParameters());
+    after?.(conv);
+  });
 }
 
 const HEALTHY_VERDICT: FixtureExpectation = {
@@ -118,7 +133,7 @@ const HEALTHY_FIXTURES: readonly Fixture[] = [
 const ETHERNET_IPV4_PROTOCOL_OFFSET = 14 + 9;
 const IP_PROTOCOL_TCP = 6;
 
-/** Captures whose trouble is the capture itself, not the session. */
+/** Captures whose trouble is the capture itself, or damaged packets in it, not the session. */
 const CAPTURE_FIXTURES: readonly Fixture[] = [
   {
     name: "unknown-call-id.pcap",
@@ -150,6 +165,23 @@ const CAPTURE_FIXTURES: readonly Fixture[] = [
       return writePcap(records, { linkType: LINK_TYPE_OF_FRAMING.ethernet });
     },
     expected: { sessions: HEALTHY_VERDICT.sessions, findings: ["malformed"] },
+  },
+  {
+    name: "malformed-messages.pcap",
+    description:
+      "a session set up as the healthy one (frames 1-8), then from the client a PPTP Echo-Request whose magic cookie is 0xdeadbeef (frame 9) and an LCP Configure-Request whose MRU option claims Length 10 in 4 bytes (frame 10); LCP, MS-CHAPv2, CCP and IPCP then succeed and the user hangs up: both damaged messages reported as malformed in the session, which is established",
+    bytes: () =>
+      writePcap(
+        scriptedRecords("ethernet", (conv) => {
+          establishCall(conv, HEALTHY_CALL_IDS.client, HEALTHY_CALL_IDS.server);
+          conv.controlBytes("client", withBadMagicCookie({ type: Msg.EchoRequest, identifier: 1 }));
+          conv.ppp("client", PppProtocol.LCP, overrunningConfigureRequest(0));
+          negotiatePpp(conv, healthyParameters());
+          endSession(conv, HEALTHY_CALL_IDS.client, HEALTHY_CALL_IDS.server);
+        }),
+        { linkType: LINK_TYPE_OF_FRAMING.ethernet },
+      ),
+    expected: { sessions: [{ ...HEALTHY_VERDICT.sessions[0], findings: ["malformed"] }], findings: [] },
   },
   {
     name: "late-ppp-control.pcap",

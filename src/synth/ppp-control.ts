@@ -53,6 +53,17 @@ export function configurePacket(code: number, identifier: number, options: reado
   return controlPacket(code, identifier, ...options);
 }
 
+/**
+ * An LCP Configure-Request whose Maximum-Receive-Unit option (4 bytes) claims Length 10: the
+ * option overruns the packet, a malformed control packet (RFC 1661 §6: Length counts type,
+ * length and data).
+ */
+export function overrunningConfigureRequest(identifier: number): Buffer {
+  const packet = configurePacket(ControlCode.ConfigureRequest, identifier, [lcpOption.mru(1400)]);
+  packet[CONTROL_HEADER_LENGTH + 1] = 10; // the option's Length octet, after its Type octet
+  return packet;
+}
+
 function u8(value: number, name: string): Buffer {
   return Buffer.of(checkField(name, value, 0xff));
 }

@@ -40,6 +40,16 @@ const LENGTH_OF_TEXT: Readonly<Record<string, string>> = {
   dialingNumberLength: "dialingNumber",
 };
 
+/** Byte offset of the magic cookie in a control message (RFC 2637 §2: after Length and PPTP Message Type). */
+const MAGIC_COOKIE_OFFSET = 4;
+
+/** A control message whose magic cookie is `cookie` instead of 0x1A2B3C4D: a damaged message on the stream. */
+export function withBadMagicCookie(init: PptpMessageInit, cookie = 0xdeadbeef): Buffer {
+  const message = buildPptpMessage(init);
+  message.writeUInt32BE(cookie, MAGIC_COOKIE_OFFSET);
+  return message;
+}
+
 /**
  * The bytes of one control message: header (length, type 1, magic cookie, control type),
  * body fields at their RFC offsets, reserved fields and text padding zero. Throws
@@ -52,7 +62,7 @@ export function buildPptpMessage(init: PptpMessageInit): Buffer {
   const out = Buffer.alloc(spec.length);
   out.writeUInt16BE(spec.length, 0);
   out.writeUInt16BE(PPTP_CONTROL_MESSAGE, 2);
-  out.writeUInt32BE(PPTP_MAGIC_COOKIE, 4);
+  out.writeUInt32BE(PPTP_MAGIC_COOKIE, MAGIC_COOKIE_OFFSET);
   out.writeUInt16BE(init.type, 8);
 
   for (const field of spec.fields) {

@@ -130,6 +130,11 @@ export function healthySession(conv: PptpConversation, clientCallId: number, ser
     conv.greFrame("client", mppeFrame(p));
     conv.greFrame("server", mppeFrame(p));
   }
+  endSession(conv, clientCallId, serverCallId);
+}
+
+/** The user hangs up: LCP Terminate, the call cleared, the control connection stopped and closed. */
+export function endSession(conv: PptpConversation, clientCallId: number, serverCallId: number): void {
   conv.ppp("client", PppProtocol.LCP, terminatePacket(Code.TerminateRequest, 3, "User request"), false);
   conv.ppp("server", PppProtocol.LCP, terminatePacket(Code.TerminateAck, 3), false);
   conv.control("client", { type: Msg.CallClearRequest, callId: clientCallId });

@@ -16,14 +16,11 @@ import { RULES } from "../../src/diagnose/index.js";
 import { malformed } from "../../src/diagnose/malformed.js";
 import type { Rule } from "../../src/diagnose/rule.js";
 import type { Finding, Report } from "../../src/report/schema.js";
-import type { Side } from "../../src/synth/conversation.js";
-import { ipv4 } from "../../src/synth/ipv4.js";
 import type { SynthRecord } from "../../src/synth/pcap-writer.js";
-import { configurePacket, lcpOption } from "../../src/synth/ppp-control.js";
+import { configurePacket, lcpOption, overrunningConfigureRequest } from "../../src/synth/ppp-control.js";
 import { PppDirection, ppp, pppWithDirection } from "../../src/synth/ppp.js";
-import { buildPptpMessage, type PptpMessageInit } from "../../src/synth/pptp.js";
+import { buildPptpMessage, type PptpMessageInit, withBadMagicCookie } from "../../src/synth/pptp.js";
 import { establishCall, healthySession, negotiatePpp } from "../../src/synth/sessions.js";
-import { TcpFlag, tcp } from "../../src/synth/tcp.js";
 import { conversation, sessionParameters, START_SEC } from "../model/conversation-captures.js";
 import { CaptureFolder } from "./negotiation-captures.js";
 
@@ -33,7 +30,6 @@ afterAll(() => folder.remove());
 const CLIENT = "192.0.2.10";
 const SERVER = "198.51.100.1";
 const CLIENT_PORT = 49152;
-const PPTP_PORT = 1723;
 const REMEDY = malformed.explain.remedy;
 /** The call IDs conversation() uses: 0x1c2a and 0x8001. */
 const CALL_PLACE = `The call from ${CLIENT}:${CLIENT_PORT} to ${SERVER} (client call ID 7210, server call ID 32769)`;
@@ -47,65 +43,8 @@ function malformedFindings(r: Report): Finding[] {
   return allFindings(r).filter((f) => f.code === "malformed");
 }
 
-/**
- * A control connection scripted segment by segment (client ISN 1000, server ISN 5000), so
- * that a damaged message can sit in the middle of the stream: each segment carries the
- * sender's next sequence number and acknowledges everything the other side sent.
- */
-class ControlStream {
-  private readonly next: Record<Side, number> = { client: 1000, server: 5000 };
-  private frames = 0;
-
-  constructor(private readonly records: SynthRecord[]) {}
-
-  connect(): void {
-    this.segment("client", TcpFlag.SYN);
-    this.segment("server", TcpFlag.SYN | TcpFlag.ACK);
-    this.segment("client", TcpFlag.ACK);
-  }
-
-  message(from: Side, init: PptpMessageInit): void {
-    this.bytes(from, buildPptpMessage(init));
-  }
-
-  bytes(from: Side, payload: Uint8Array): void {
-    this.segment(from, TcpFlag.PSH | TcpFlag.ACK, payload);
-  }
-
-  fin(from: Side): void {
-    this.segment(from, TcpFlag.FIN | TcpFlag.ACK);
-  }
-
-  private segment(from: Side, flags: number, payload: Uint8Array = new Uint8Array(0)): void {
-    const client = from === "client";
-    const to: Side = client ? "server" : "client";
-    const datagram = ipv4({
-      src: client ? CLIENT : SERVER,
-      dst: client ? SERVER : CLIENT,
-      payload: tcp({
-        srcPort: client ? CLIENT_PORT : PPTP_PORT,
-        dstPort: client ? PPTP_PORT : CLIENT_PORT,
-        seq: this.next[from],
-        ack: client && (flags & TcpFlag.SYN) !== 0 ? 0 : this.next[to],
-        flags,
-        payload,
-      }),
-    });
-    // a SYN and a FIN take one sequence number each (RFC 9293 §3.4)
-    this.next[from] += payload.length + (flags & (TcpFlag.SYN | TcpFlag.FIN) ? 1 : 0);
-    this.records.push({ tsSec: START_SEC, tsNsec: ++this.frames * 1000_000, data: datagram });
-  }
-}
-
 const SCCRQ: PptpMessageInit = { type: Msg.StartControlConnectionRequest, hostName: "client", vendor: "test" };
 const SCCRP: PptpMessageInit = { type: Msg.StartControlConnectionReply, hostName: "server", vendor: "test" };
-
-/** A 16-byte Echo-Request (RFC 2637 §2.5) whose magic cookie is 0xdeadbeef instead of 0x1a2b3c4d. */
-function badCookieEcho(): Buffer {
-  const message = buildPptpMessage({ type: Msg.EchoRequest, identifier: 1 });
-  message.writeUInt32BE(0xdeadbeef, 4);
-  return message;
-}
 
 /** A 20-byte Echo-Reply (RFC 2637 §2.6) with control type 99, which RFC 2637 does not define. */
 function unknownTypeReply(): Buffer {
@@ -114,24 +53,17 @@ function unknownTypeReply(): Buffer {
   return message;
 }
 
-/** An LCP Configure-Request whose Maximum-Receive-Unit option (4 bytes) claims Length 10. */
-function overrunningLcpRequest(identifier: number): Buffer {
-  const packet = configurePacket(Code.ConfigureRequest, identifier, [lcpOption.mru(1400)]);
-  packet[4 + 1] = 10; // the option's Length octet, after the 4-byte packet header and its Type octet
-  return packet;
-}
-
 const OVERRUN = "option 1 at byte 0 of the options: Length 10 overruns the 4 bytes left";
 
 describe("PPTP control messages that did not decode", () => {
   it("one bad magic cookie mid-stream: skipped, the stream goes on, a warning in the connection's session", async () => {
     const records: SynthRecord[] = [];
-    const stream = new ControlStream(records);
-    stream.connect(); // 1-3
-    stream.message("client", SCCRQ); // 4
-    stream.bytes("client", badCookieEcho()); // 5
-    stream.message("client", { type: Msg.EchoRequest, identifier: 2 }); // 6
-    stream.message("server", SCCRP); // 7
+    const conv = conversation(records, { framing: "raw" });
+    conv.connect(); // 1-3
+    conv.control("client", SCCRQ); // 4
+    conv.controlBytes("client", withBadMagicCookie({ type: Msg.EchoRequest, identifier: 1 })); // 5
+    conv.control("client", { type: Msg.EchoRequest, identifier: 2 }); // 6
+    conv.control("server", SCCRP); // 7
     const r = await report(records);
     expect(r.findings).toEqual([]);
     const [session] = r.sessions;
@@ -156,17 +88,17 @@ describe("PPTP control messages that did not decode", () => {
 
   it("two bad messages on a connection with two calls: one finding, in capture order, in the first call's session only", async () => {
     const records: SynthRecord[] = [];
-    const stream = new ControlStream(records);
-    stream.connect(); // 1-3
-    stream.message("client", SCCRQ); // 4
-    stream.message("server", SCCRP); // 5
-    stream.bytes("client", badCookieEcho()); // 6: known bad only at the client's next message (frame 9)
-    stream.bytes("server", unknownTypeReply()); // 7: known bad at the server's next message (frame 8), before frame 6 is
-    stream.message("server", { type: Msg.EchoReply, identifier: 1 }); // 8
-    stream.message("client", { type: Msg.OutgoingCallRequest, callId: 1 }); // 9
-    stream.message("server", { type: Msg.OutgoingCallReply, callId: 101, peerCallId: 1 }); // 10
-    stream.message("client", { type: Msg.OutgoingCallRequest, callId: 2 }); // 11
-    stream.message("server", { type: Msg.OutgoingCallReply, callId: 102, peerCallId: 2 }); // 12
+    const conv = conversation(records, { framing: "raw" });
+    conv.connect(); // 1-3
+    conv.control("client", SCCRQ); // 4
+    conv.control("server", SCCRP); // 5
+    conv.controlBytes("client", withBadMagicCookie({ type: Msg.EchoRequest, identifier: 1 })); // 6: known bad only at the client's next message (frame 9)
+    conv.controlBytes("server", unknownTypeReply()); // 7: known bad at the server's next message (frame 8), before frame 6 is
+    conv.control("server", { type: Msg.EchoReply, identifier: 1 }); // 8
+    conv.control("client", { type: Msg.OutgoingCallRequest, callId: 1 }); // 9
+    conv.control("server", { type: Msg.OutgoingCallReply, callId: 101, peerCallId: 1 }); // 10
+    conv.control("client", { type: Msg.OutgoingCallRequest, callId: 2 }); // 11
+    conv.control("server", { type: Msg.OutgoingCallReply, callId: 102, peerCallId: 2 }); // 12
     const r = await report(records);
     expect(r.sessions.map((s) => [s.clientCallId, s.serverCallId])).toEqual([
       [1, 101],
@@ -184,10 +116,10 @@ describe("PPTP control messages that did not decode", () => {
 
   it("a stream that ends (FIN) inside a message", async () => {
     const records: SynthRecord[] = [];
-    const stream = new ControlStream(records);
-    stream.connect(); // 1-3
-    stream.bytes("client", buildPptpMessage(SCCRQ).subarray(0, 100)); // 4: 100 of the 156 bytes
-    stream.fin("client"); // 5
+    const conv = conversation(records, { framing: "raw" });
+    conv.connect(); // 1-3
+    conv.controlBytes("client", buildPptpMessage(SCCRQ).subarray(0, 100)); // 4: 100 of the 156 bytes
+    conv.close("client"); // 5-7: the client's FIN, then the server's and the last ACK
     const r = await report(records);
     const [finding] = malformedFindings(r);
     expect(r.sessions[0].findings).toEqual([finding]);
@@ -203,7 +135,7 @@ describe("PPP control packets that did not decode cleanly", () => {
     const records: SynthRecord[] = [];
     const conv = conversation(records, { framing: "raw" });
     establishCall(conv, 0x1c2a, 0x8001); // frames 1-8
-    conv.ppp("client", PppProtocol.LCP, overrunningLcpRequest(7)); // 9
+    conv.ppp("client", PppProtocol.LCP, overrunningConfigureRequest(7)); // 9
     negotiatePpp(conv, sessionParameters());
     const r = await report(records);
     expect(r.findings).toEqual([]);
@@ -226,7 +158,7 @@ describe("PPP control packets that did not decode cleanly", () => {
     const records: SynthRecord[] = [];
     const conv = conversation(records, { framing: "raw" });
     establishCall(conv, 0x1c2a, 0x8001); // frames 1-8
-    for (let id = 1; id <= 10; id++) conv.ppp("server", PppProtocol.LCP, overrunningLcpRequest(id)); // 9-18
+    for (let id = 1; id <= 10; id++) conv.ppp("server", PppProtocol.LCP, overrunningConfigureRequest(id)); // 9-18
     const [finding] = malformedFindings(await report(records));
     expect(finding.frames).toEqual([9, 10, 11, 12, 13, 14, 15, 16]);
     expect(finding.message).toBe(
@@ -243,7 +175,7 @@ describe("PPP control packets that did not decode cleanly", () => {
     });
     const records = [
       lcp(PppDirection.Sent, configurePacket(Code.ConfigureRequest, 1, [lcpOption.magicNumber(1)])), // 1
-      lcp(PppDirection.Received, overrunningLcpRequest(1)), // 2
+      lcp(PppDirection.Received, overrunningConfigureRequest(1)), // 2
     ];
     const r = await report(records, LinkType.PPP_WITH_DIR);
     expect(r.sessions).toEqual([]);

@@ -4,11 +4,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { LinkType } from "../../src/decode/linktypes.js";
-import { ControlCode as Code } from "../../src/decode/ppp/control-packet.js";
 import { PppProtocol } from "../../src/decode/ppp/protocols.js";
 import { checkCapture, exceptionFailure } from "../../src/fuzz/property.js";
 import { writePcap, type SynthRecord } from "../../src/synth/pcap-writer.js";
-import { configurePacket, lcpOption } from "../../src/synth/ppp-control.js";
+import { overrunningConfigureRequest } from "../../src/synth/ppp-control.js";
 import { establishCall } from "../../src/synth/sessions.js";
 import { conversation } from "../model/conversation-captures.js";
 
@@ -41,9 +40,7 @@ describe("checkCapture", () => {
     const records: SynthRecord[] = [];
     const conv = conversation(records, { framing: "raw" });
     establishCall(conv, 0x1c2a, 0x8001);
-    const request = configurePacket(Code.ConfigureRequest, 1, [lcpOption.mru(1400)]);
-    request[5] = 10;
-    conv.ppp("client", PppProtocol.LCP, request);
+    conv.ppp("client", PppProtocol.LCP, overrunningConfigureRequest(1));
     const path = join(scratch, "session-malformed.pcap");
     writeFileSync(path, writePcap(records, { linkType: LinkType.RAW }));
     const verdict = await checkCapture(path, { wellFormed: false });

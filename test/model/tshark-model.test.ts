@@ -5,7 +5,9 @@
  *
  * - every PPTP control message tshark dissects (frame, sender, RFC 2637 name, result and
  *   error codes) is listed once in our report's sessions[].control.messages, and nothing
- *   else is;
+ *   else is; but for one with a wrong magic cookie, which tshark marks and dissects anyway
+ *   and we skip as malformed (RFC 2637 §2: the cookie is the receiver's check that a
+ *   message is one);
  * - the call IDs tshark shows in Outgoing-/Incoming-Call-Request and -Reply, paired as
  *   RFC 2637 §2.8 and §2.10 pair them (the reply's peer call ID is the request's call ID),
  *   are exactly our sessions' clientCallId/serverCallId pairs;
@@ -97,6 +99,9 @@ interface TsharkView {
 
 const execTshark = promisify(execFile);
 
+/** RFC 2637 §2: the magic cookie every control message carries. */
+const RFC_MAGIC_COOKIE = 0x1a2b3c4d;
+
 /** tshark's complaint (exit status 2) when a file ends inside a record. */
 const CUT_SHORT = /appears to have been cut short in the middle of a packet/;
 
@@ -130,6 +135,7 @@ async function runTshark(path: string): Promise<TsharkView> {
     // the innermost TCP header is the one that carries the control connection
     const tcp = asList(layers.tcp as JsonLayer | JsonLayer[] | undefined).at(-1);
     for (const pptp of asList(layers.pptp as JsonLayer | JsonLayer[] | undefined)) {
+      if (field(pptp, "pptp.magic_cookie") !== RFC_MAGIC_COOKIE) continue;
       const result = RESULT_FIELDS.map((name) => field(pptp, name)).find((v) => v !== undefined);
       view.messages.push({
         frame,
