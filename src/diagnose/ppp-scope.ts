@@ -68,8 +68,7 @@ function callScope({ session, call, ppp }: SessionFacts, { refs, captureEnd }: C
 }
 
 function lastFrameOf(flow: GreDirection): FrameOrigin | null {
-  // the model is finished: the flow's last frame no longer moves, so it needs no copy
-  return flow.first === null ? null : flow.last;
+  return flow.packets === 0 ? null : flow.last;
 }
 
 /** A PPP link seen directly: its ends named as well as the capture tells them apart. */
