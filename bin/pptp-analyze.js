@@ -10,7 +10,8 @@
 // fresh memory. (The same settings as GLIBC_TUNABLES would put an "=" inside a value, which
 // npm's Windows shims cannot parse.) The line stays under 128 bytes, the #! limit of Linux
 // kernels before 5.1.
-import { main } from "../dist/cli.js";
+// dist/pptp-analyze.js is dist/cli.js bundled into one file, which loads faster (scripts/bundle-cli.js).
+import { main } from "../dist/pptp-analyze.js";
 
 // A closed pipe (`pptp-analyze x.pcap | head`) is the reader's choice, not an error.
 process.stdout.on("error", (error) => {
