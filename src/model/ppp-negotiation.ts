@@ -494,19 +494,47 @@ function authRefusal(side: number, facts: AuthRequestFacts | null): NegotiationF
   };
 }
 
-/** The direction's name-server address of this type: into `acked` from its Acked request, `suggested` from a Nak. */
-function collectServerAddress(direction: Direction, type: number, acked: string[], suggested: string[]): void {
-  const address = ackedOption(direction, type)?.address;
-  if (address !== undefined && address !== UNSPECIFIED_ADDRESS && !acked.includes(address)) acked.push(address);
-  const nak = direction.naks.get(type)?.lastOption.address;
-  if (nak !== undefined && nak !== UNSPECIFIED_ADDRESS && !suggested.includes(nak)) suggested.push(nak);
+/** Name-server addresses one IPCP summary lists: a primary and a secondary option type, from each side. */
+const SERVER_ADDRESSES_LISTED = 4;
+
+/** The list with a name-server address appended, unless it is missing, unspecified or listed already. */
+function withServerAddress(list: string[], address: string | undefined): string[] {
+  if (address === undefined || address === UNSPECIFIED_ADDRESS || list.includes(address)) return list;
+  return appendBounded(list, address, SERVER_ADDRESSES_LISTED);
 }
 
-/** Appends while the list is below `limit`; false when the item was left out. */
-function pushBounded<T>(list: T[], item: T, limit: number): boolean {
-  if (list.length >= limit) return false;
-  list.push(item);
-  return true;
+/**
+ * The options field of a Configure-Request as hex, for telling a retransmission by its
+ * bytes; null when the decoded options spell the field out exactly (each whole, none
+ * omitted, no bytes after them): then equal option lists (type, length, value) mean equal
+ * bytes, and the options compare without making the text. Whether they spell it out
+ * depends on the bytes alone, so a request that does and one that does not never match.
+ */
+function spelledOutHex(packet: NegotiationPacket, buf: Uint8Array, offset: number, length: number): string | null {
+  const available = Math.max(Math.min(packet.length, length) - CONTROL_HEADER_LENGTH, 0);
+  let spelledOut = packet.optionsOmitted === 0;
+  let covered = 0;
+  for (let i = 0; i < packet.options.length && spelledOut; i++) {
+    const option = packet.options[i];
+    covered += option.length;
+    spelledOut = option.value.length === 2 * (option.length - OPTION_HEADER_LENGTH);
+  }
+  return spelledOut && covered === available ? null : hexOf(buf, offset + CONTROL_HEADER_LENGTH, available);
+}
+
+/**
+ * A new list of the list's items and this one, sized exactly; the list itself when it holds
+ * `limit` items already. The lists of facts here (frames, names...) start as the shared
+ * empty one (noItems) and are replaced, never written to, so summaries hand them out as
+ * they are instead of copying them, and none keeps the room for 16 that a first push
+ * makes. Control packets alone append, to lists of a few items.
+ */
+function appendBounded<T>(list: T[], item: T, limit: number): T[] {
+  if (list.length >= limit) return list;
+  const longer = new Array<T>(list.length + 1);
+  for (let i = 0; i < list.length; i++) longer[i] = list[i];
+  longer[list.length] = item;
+  return longer;
 }
 
 const seconds = (o: FrameOrigin): number => o.tsSec + o.tsNsec / 1e9;
@@ -516,8 +544,6 @@ const seconds = (o: FrameOrigin): number => o.tsSec + o.tsNsec / 1e9;
 
 interface Exchange {
   identifier: number;
-  /** The options field as hex: a re-send with the same options is a retransmission. */
-  optionsHex: string;
   options: readonly AnyOption[];
   /** The first transmission and the latest (re)transmission, with their sequence numbers on the link. */
   first: FrameOrigin;
@@ -534,21 +560,32 @@ interface RememberedExchange {
   exchange: Exchange;
 }
 
-/** OptionTally plus the option as decoded (the report gets its text). */
-interface Tally extends OptionTally {
+/** How often the peer refused one option type of this side: its OptionTally, with the last option as decoded. */
+interface Tally {
+  type: number;
+  name: string;
+  count: number;
+  sinceAck: number;
+  /** The option in the peer's last Nak or Reject: the summary gets its text. */
   lastOption: AnyOption;
+  lastFrame: FrameOrigin;
+  frames: FrameOrigin[];
 }
+
+/** Option types are one octet: a table of tallies by type holds at most this many. */
+const OPTION_TYPES = 256;
 
 /** Stands for an option list nothing was put in yet (no first request, no answer). */
 const NO_OPTIONS: readonly AnyOption[] = noItems();
 
-/** A copy of the list for a summary; the shared empty list when it is empty. */
-function summaryList<T>(list: readonly T[]): T[] {
-  return list.length === 0 ? noItems() : list.slice();
+/** What one direction forgot to stay within MAX_EXCHANGES_REMEMBERED (rare: kept apart from Direction). */
+class Forgotten {
+  /** Identifiers forgotten, until a request uses one again (one octet: at most 256). */
+  readonly identifiers = new Set<number>();
+  /** Identifiers forgotten, and answers that came for them afterwards (counted in unmatchedAnswers too). */
+  count = 0;
+  answers = 0;
 }
-
-/** Stands for a table nothing was written to yet: most directions never see a Nak or a Reject, some no request. */
-const NO_ENTRIES: ReadonlyMap<number, never> = new Map<number, never>();
 
 /** The Configure-Requests of one side of one protocol. */
 class Direction {
@@ -563,27 +600,37 @@ class Direction {
   /** The last well-formed option of the watched type any request carried (see Negotiation.watchedType). */
   lastWatched: AnyOption | null = null;
   current: Exchange | null = null;
+  /** The current request's options field as hex when its options do not spell it out (see spelledOutHex). */
+  private currentOptionsHex: string | null = null;
   /**
    * The exchanges of the last MAX_EXCHANGES_REMEMBERED identifiers, in the order they were
    * last requested, each identifier once (a re-send under a new identifier files its exchange
    * under both). A short list rather than a Map: most directions hold one or two.
    */
   private remembered: readonly RememberedExchange[] = noItems();
-  /** Identifiers forgotten to stay within MAX_EXCHANGES_REMEMBERED, until a request uses one again (at most 256). */
-  private forgottenIdentifiers: Set<number> | null = null;
-  /** Identifiers forgotten, and answers that came for them afterwards (counted in unmatchedAnswers too). */
-  forgotten = 0;
-  answersToForgotten = 0;
+  /** What was forgotten to stay within MAX_EXCHANGES_REMEMBERED; made at the first identifier forgotten. */
+  forgotten: Forgotten | null = null;
   acked: Exchange | null = null;
-  /** Keyed by option type: one octet, at most 256 entries. */
-  naks: ReadonlyMap<number, Tally> = NO_ENTRIES;
-  rejects: ReadonlyMap<number, Tally> = NO_ENTRIES;
+  /**
+   * One tally per option type (at most OPTION_TYPES), in the order the peer first refused
+   * them. Lists rather than Maps: most directions never see a Nak or a Reject, the others
+   * of one or two option types.
+   */
+  naks: Tally[] = noItems();
+  rejects: Tally[] = noItems();
   unmatchedAnswers = 0;
 
-  constructor(private readonly watchedType: number) {}
-
-  /** A Configure-Request: a new exchange, or a re-send of the current unanswered one. */
-  request(packet: NegotiationPacket, optionsHex: string, origin: FrameOrigin, seq: number): void {
+  /**
+   * A Configure-Request: a new exchange, or a re-send of the current unanswered one.
+   * `watchedType`: the option type lastWatched keeps (Negotiation.watchedType).
+   */
+  request(
+    packet: NegotiationPacket,
+    optionsHex: string | null,
+    origin: FrameOrigin,
+    seq: number,
+    watchedType: number,
+  ): void {
     this.requests++;
     this.requestsSinceAnswer++;
     const frame = originOf(origin);
@@ -593,17 +640,17 @@ class Direction {
     }
     const options = packet.options;
     for (let i = 0; i < options.length; i++) {
-      if (options[i].type === this.watchedType && options[i].malformed === null) this.lastWatched = options[i];
+      if (options[i].type === watchedType && options[i].malformed === null) this.lastWatched = options[i];
     }
     const current = this.current;
     if (
       current !== null &&
       current.answer === null &&
-      (current.identifier === packet.identifier || current.optionsHex === optionsHex)
+      (current.identifier === packet.identifier || this.sameOptionsAsCurrent(packet.options, optionsHex))
     ) {
       this.retransmissions++;
       current.identifier = packet.identifier;
-      current.optionsHex = optionsHex;
+      this.currentOptionsHex = optionsHex;
       current.options = packet.options;
       current.last = frame;
       current.lastSeq = seq;
@@ -613,7 +660,6 @@ class Direction {
     if (current !== null && current.answer === null) this.supersededUnanswered++;
     const exchange: Exchange = {
       identifier: packet.identifier,
-      optionsHex,
       options: packet.options,
       first: frame,
       firstSeq: seq,
@@ -624,13 +670,27 @@ class Direction {
       answerOptions: NO_OPTIONS,
     };
     this.current = exchange;
+    this.currentOptionsHex = optionsHex;
     this.remember(exchange);
+  }
+
+  /** A request with these options (and options field hex, see spelledOutHex) repeats the current one's bytes. */
+  private sameOptionsAsCurrent(options: readonly AnyOption[], optionsHex: string | null): boolean {
+    if (optionsHex !== null || this.currentOptionsHex !== null) return optionsHex === this.currentOptionsHex;
+    const currentOptions = this.current!.options;
+    if (options.length !== currentOptions.length) return false;
+    for (let i = 0; i < options.length; i++) {
+      const a = options[i];
+      const b = currentOptions[i];
+      if (a.type !== b.type || a.length !== b.length || a.value !== b.value) return false;
+    }
+    return true;
   }
 
   /** Files the exchange under its identifier, last; forgets the identifier requested longest ago beyond the bound. */
   private remember(exchange: Exchange): void {
     const entry = { identifier: exchange.identifier, exchange };
-    this.forgottenIdentifiers?.delete(entry.identifier);
+    this.forgotten?.identifiers.delete(entry.identifier);
     if (this.remembered.length === 0) {
       this.remembered = [entry];
       return;
@@ -640,8 +700,9 @@ class Direction {
     if (previous >= 0) remembered.splice(previous, 1);
     remembered.push(entry);
     if (remembered.length <= MAX_EXCHANGES_REMEMBERED) return;
-    this.forgotten++;
-    (this.forgottenIdentifiers ??= new Set<number>()).add(remembered.shift()!.identifier);
+    const forgotten = (this.forgotten ??= new Forgotten());
+    forgotten.count++;
+    forgotten.identifiers.add(remembered.shift()!.identifier);
   }
 
   /** Where the identifier is in `remembered`, -1 when it is not. */
@@ -656,22 +717,24 @@ class Direction {
     const index = this.rememberedIndex(identifier);
     if (index < 0) {
       this.unmatchedAnswers++;
-      if (this.forgottenIdentifiers?.has(identifier)) this.answersToForgotten++;
+      if (this.forgotten?.identifiers.has(identifier)) this.forgotten.answers++;
       return null;
     }
     this.requestsSinceAnswer = 0;
     const exchange = this.remembered[index].exchange;
     if (exchange.answer !== null) return null; // a duplicate answer changes nothing
+    const frame = originOf(origin);
     exchange.answer = kind;
-    exchange.answerFrame = originOf(origin);
+    exchange.answerFrame = frame;
     exchange.answerOptions = options;
     if (kind === "ack") {
       this.acked = exchange;
-      if (this.naks.size > 0) for (const tally of this.naks.values()) tally.sinceAck = 0;
-      if (this.rejects.size > 0) for (const tally of this.rejects.values()) tally.sinceAck = 0;
-    } else if (kind === "nak" || kind === "reject") {
-      const tallies = kind === "nak" ? (this.naks = writable(this.naks)) : (this.rejects = writable(this.rejects));
-      for (let i = 0; i < options.length; i++) tallyOption(tallies, options[i], exchange.answerFrame);
+      for (let i = 0; i < this.naks.length; i++) this.naks[i].sinceAck = 0;
+      for (let i = 0; i < this.rejects.length; i++) this.rejects[i].sinceAck = 0;
+    } else if (kind === "nak") {
+      for (let i = 0; i < options.length; i++) this.naks = tallyOption(this.naks, options[i], frame);
+    } else if (kind === "reject") {
+      for (let i = 0; i < options.length; i++) this.rejects = tallyOption(this.rejects, options[i], frame);
     }
     return exchange;
   }
@@ -700,42 +763,38 @@ class Direction {
   }
 }
 
-/** The map itself once written to, a new one in place of NO_ENTRIES. */
-function writable<T>(map: ReadonlyMap<number, T>): Map<number, T> {
-  return map === NO_ENTRIES ? new Map<number, T>() : (map as Map<number, T>);
+/** The tally of this option type, undefined when there is none. */
+function tallyOf(tallies: readonly Tally[], type: number): Tally | undefined {
+  for (let i = 0; i < tallies.length; i++) if (tallies[i].type === type) return tallies[i];
+  return undefined;
 }
 
-function tallyOption(tallies: Map<number, Tally>, option: AnyOption, frame: FrameOrigin): void {
-  const value = optionValueText(option);
-  const tally = tallies.get(option.type);
+/** The tallies with one more refusal of the option: its type's tally counts it, or a new one is appended. */
+function tallyOption(tallies: Tally[], option: AnyOption, frame: FrameOrigin): Tally[] {
+  const tally = tallyOf(tallies, option.type);
   if (tally === undefined) {
-    tallies.set(option.type, {
+    const first: Tally = {
       type: option.type,
       name: option.name,
       count: 1,
       sinceAck: 1,
-      last: value,
+      lastOption: option,
       lastFrame: frame,
       frames: [frame],
-      lastOption: option,
-    });
-    return;
+    };
+    return appendBounded(tallies, first, OPTION_TYPES);
   }
   tally.count++;
   tally.sinceAck++;
-  tally.last = value;
-  tally.lastFrame = frame;
   tally.lastOption = option;
-  pushBounded(tally.frames, frame, MAX_FRAMES_LISTED);
+  tally.lastFrame = frame;
+  tally.frames = appendBounded(tally.frames, frame, MAX_FRAMES_LISTED);
+  return tallies;
 }
 
-/** Sized up front, as the other lists of summaries: reports keep them, and push leaves spare capacity. */
-function tallySummaries(tallies: ReadonlyMap<number, Tally>): OptionTally[] {
-  if (tallies.size === 0) return noItems();
-  const summaries = new Array<OptionTally>(tallies.size);
-  let next = 0;
-  for (const tally of tallies.values()) summaries[next++] = tallySummary(tally);
-  return summaries;
+/** Sized exactly, as the other lists of summaries: reports keep them. */
+function tallySummaries(tallies: readonly Tally[]): OptionTally[] {
+  return tallies.length === 0 ? noItems() : tallies.map(tallySummary);
 }
 
 function tallySummary(t: Tally): OptionTally {
@@ -744,15 +803,15 @@ function tallySummary(t: Tally): OptionTally {
     name: t.name,
     count: t.count,
     sinceAck: t.sinceAck,
-    last: t.last,
+    last: optionValueText(t.lastOption),
     lastFrame: t.lastFrame,
-    frames: [...t.frames],
+    frames: t.frames,
   };
 }
 
 /** A tally that reached NAK_LOOP_THRESHOLD since the last Ack, in the table's order. */
-function loopingTally(tallies: ReadonlyMap<number, Tally>): Tally | undefined {
-  if (tallies.size > 0) for (const tally of tallies.values()) if (tally.sinceAck >= NAK_LOOP_THRESHOLD) return tally;
+function loopingTally(tallies: readonly Tally[]): Tally | undefined {
+  for (let i = 0; i < tallies.length; i++) if (tallies[i].sinceAck >= NAK_LOOP_THRESHOLD) return tallies[i];
   return undefined;
 }
 
@@ -767,28 +826,26 @@ const STATE_CLOSED: StateAndFailure = { state: "closed", failure: null };
 const STATE_INCOMPLETE: StateAndFailure = { state: "incomplete", failure: null };
 const failed = (failure: NegotiationFailure): StateAndFailure => ({ state: "failed", failure });
 
-interface Terminate extends TerminateFact {
-  seq: number;
-}
-
 /** One option-negotiating protocol (LCP, IPCP, CCP, IPV6CP) in both directions. */
 class Negotiation {
   readonly directions: readonly [Direction, Direction];
   packets = 0;
-  terminate: Terminate | null = null;
+  /** The last Terminate-Request; never written to (its Ack replaces it), so summaries hand it out as it is. */
+  terminate: TerminateFact | null = null;
+  terminateSeq = 0;
   terminations = 0;
   opened: FrameOrigin | null = null;
   openedSeq = 0;
   protocolRejected: { by: PppSide; frame: FrameOrigin } | null = null;
-  readonly codeRejects: { from: PppSide; code: number; frame: FrameOrigin }[] = [];
+  codeRejects: { from: PppSide; code: number; frame: FrameOrigin }[] = noItems();
   resetRequests = 0;
 
   /**
    * `watchedType`: the option type whose last requested value the summary reports for
    * each side whether or not the peer Acked it (LCP Magic-Number, CCP MPPE), -1 for none.
    */
-  constructor(watchedType: number) {
-    this.directions = [new Direction(watchedType), new Direction(watchedType)];
+  constructor(private readonly watchedType: number) {
+    this.directions = [new Direction(), new Direction()];
   }
 
   /**
@@ -798,7 +855,7 @@ class Negotiation {
   receive(
     side: number,
     packet: NegotiationPacket,
-    optionsHex: string,
+    optionsHex: string | null,
     origin: FrameOrigin,
     seq: number,
   ): Exchange | null {
@@ -807,7 +864,7 @@ class Negotiation {
     const peer = this.directions[1 - side];
     switch (packet.code) {
       case ControlCode.ConfigureRequest:
-        this.directions[side].request(packet, optionsHex, origin, seq);
+        this.directions[side].request(packet, optionsHex, origin, seq, this.watchedType);
         return null;
       case ControlCode.ConfigureAck:
       case ControlCode.ConfigureNak:
@@ -832,18 +889,24 @@ class Negotiation {
       }
       case ControlCode.TerminateRequest:
         this.terminations++;
-        this.terminate = { from, text: packet.text ?? "", frame: originOf(origin), ack: null, seq };
+        this.terminate = { from, text: packet.text ?? "", frame: originOf(origin), ack: null };
+        this.terminateSeq = seq;
         return null;
-      case ControlCode.TerminateAck:
-        if (this.terminate !== null && this.terminate.from !== from && this.terminate.ack === null) {
-          this.terminate.ack = originOf(origin);
+      case ControlCode.TerminateAck: {
+        const terminate = this.terminate;
+        if (terminate !== null && terminate.from !== from && terminate.ack === null) {
+          this.terminate = { from: terminate.from, text: terminate.text, frame: terminate.frame, ack: originOf(origin) };
         } else if (peer.current !== null && peer.current.answer === null) {
           peer.answer("terminate-ack", peer.current.identifier, NO_OPTIONS, origin);
         }
         return null;
-      case ControlCode.CodeReject:
-        pushBounded(this.codeRejects, { from, code: packet.rejectedCode ?? -1, frame: originOf(origin) }, MAX_FRAMES_LISTED);
+      }
+      case ControlCode.CodeReject: {
+        if (this.codeRejects.length >= MAX_FRAMES_LISTED) return null;
+        const entry = { from, code: packet.rejectedCode ?? -1, frame: originOf(origin) };
+        this.codeRejects = appendBounded(this.codeRejects, entry, MAX_FRAMES_LISTED);
         return null;
+      }
       case ControlCode.ResetRequest:
         this.resetRequests++;
         return null;
@@ -857,7 +920,7 @@ class Negotiation {
     const client = this.directions[CLIENT];
     const server = this.directions[SERVER];
     if (client.current?.answer !== "ack" || server.current?.answer !== "ack") return false;
-    return this.terminate === null || this.terminate.seq < this.openedSeq;
+    return this.terminate === null || this.terminateSeq < this.openedSeq;
   }
 
   summary(linkLastSeq: readonly number[], refusal: NegotiationFailure | null = null): NegotiationSummary {
@@ -869,18 +932,10 @@ class Negotiation {
       failure,
       opened: this.opened,
       directions: { client: client.summary(linkLastSeq[SERVER]), server: server.summary(linkLastSeq[CLIENT]) },
-      terminate:
-        this.terminate === null
-          ? null
-          : {
-              from: this.terminate.from,
-              text: this.terminate.text,
-              frame: this.terminate.frame,
-              ack: this.terminate.ack,
-            },
+      terminate: this.terminate,
       terminations: this.terminations,
       protocolRejected: this.protocolRejected,
-      codeRejects: summaryList(this.codeRejects),
+      codeRejects: this.codeRejects,
     };
   }
 
@@ -897,7 +952,7 @@ class Negotiation {
     if (refusal !== null) return failed(refusal);
     const lastRequestSeq = Math.max(this.directions[0].current?.lastSeq ?? 0, this.directions[1].current?.lastSeq ?? 0);
     const terminate = this.terminate;
-    if (terminate !== null && terminate.seq > lastRequestSeq) {
+    if (terminate !== null && this.terminateSeq > lastRequestSeq) {
       if (this.opened !== null) return STATE_CLOSED;
       return failed({ reason: "terminated", side: terminate.from, detail: terminate.text, frames: [terminate.frame] });
     }
@@ -907,7 +962,7 @@ class Negotiation {
       const looping = nakLoop ?? loopingTally(direction.rejects);
       if (looping !== undefined) {
         const reason = looping === nakLoop ? "nak-loop" : "reject-loop";
-        return failed({ reason, side: SIDES[1 - side], detail: looping.name, frames: [...looping.frames] });
+        return failed({ reason, side: SIDES[1 - side], detail: looping.name, frames: looping.frames });
       }
     }
     for (let side = 0; side < 2; side++) {
@@ -956,7 +1011,11 @@ class Authentication {
   detail: AuthResultDetail | null = null;
   successes = 0;
   failures = 0;
-  readonly frames: Record<FrameListName, FrameOrigin[]> = { challenge: [], response: [], result: [] };
+  readonly frames: Record<FrameListName, FrameOrigin[]> = {
+    challenge: noItems(),
+    response: noItems(),
+    result: noItems(),
+  };
   truncated = false;
 
   constructor(readonly authenticator: PppSide) {}
@@ -966,7 +1025,9 @@ class Authentication {
   }
 
   private listFrame(list: FrameListName, frame: FrameOrigin): void {
-    if (!pushBounded(this.frames[list], frame, MAX_FRAMES_LISTED)) this.truncated = true;
+    const frames = this.frames[list];
+    if (frames.length >= MAX_FRAMES_LISTED) this.truncated = true;
+    else this.frames[list] = appendBounded(frames, frame, MAX_FRAMES_LISTED);
   }
 
   finish(
@@ -996,9 +1057,9 @@ class Authentication {
       successes: this.successes,
       failures: this.failures,
       frames: {
-        challenge: summaryList(this.frames.challenge),
-        response: summaryList(this.frames.response),
-        result: summaryList(this.frames.result),
+        challenge: this.frames.challenge,
+        response: this.frames.response,
+        result: this.frames.result,
       },
       truncated: this.truncated,
     };
@@ -1023,9 +1084,9 @@ class Echoes {
    * order their identifiers were first used. A list rather than a Map: a link has an echo
    * or two out at a time.
    */
-  private readonly pending: PendingEcho[] = [];
+  private pending: PendingEcho[] = noItems();
   /** Requests whose identifier was reused before a reply came. */
-  private readonly lapsed: PendingEcho[] = [];
+  private lapsed: PendingEcho[] = noItems();
   private lapsedCount = 0;
 
   request(identifier: number, origin: FrameOrigin, seq: number): void {
@@ -1033,11 +1094,12 @@ class Echoes {
     const echo = { identifier, frame: originOf(origin), seq };
     const index = this.pendingIndex(identifier);
     if (index < 0) {
-      this.pending.push(echo);
+      if (this.pending.length === 0) this.pending = [echo]; // a first push would make room for 16
+      else this.pending.push(echo);
       return;
     }
     this.lapsedCount++;
-    pushBounded(this.lapsed, this.pending[index], MAX_FRAMES_LISTED);
+    this.lapsed = appendBounded(this.lapsed, this.pending[index], MAX_FRAMES_LISTED);
     this.pending[index] = echo;
   }
 
@@ -1078,8 +1140,8 @@ class Echoes {
 
 /** LCP option 3 as one side asked for it. */
 class AuthOption {
-  readonly asked: string[] = [];
-  readonly suggested: string[] = [];
+  asked: string[] = noItems();
+  suggested: string[] = noItems();
   /** The last request carrying option 3, and the protocol it asked for. */
   latest: Exchange | null = null;
   latestName = "";
@@ -1107,13 +1169,11 @@ const WATCHED_TYPES: readonly number[] = [LcpOptionType.MagicNumber, -1, CcpOpti
 const [LCP_INDEX, IPCP_INDEX, CCP_INDEX, IPV6CP_INDEX] = [0, 1, 2, 3];
 
 /**
- * Read in place of the parts of a link made at first use (a protocol, an authentication,
- * echoes, the authentication option) while they were not: their summaries say "nothing
- * seen". Never written to.
+ * Read in place of the parts of a link made at first use (a protocol, an authentication)
+ * while they were not: their summaries say "nothing seen". Never written to.
  */
 const NOT_SEEN = new Negotiation(-1);
 const NO_AUTHENTICATION = [new Authentication("client"), new Authentication("server")] as const;
-const NO_ECHOES = new Echoes();
 
 /**
  * The summaries of what a link never ran (most links run no IPV6CP, and the client rarely
@@ -1134,6 +1194,21 @@ function frozen<T>(value: T): T {
   return Object.freeze(value);
 }
 
+/**
+ * Parts of a summary that say "nothing of this kind", the same on most links (no malformed
+ * packet, no limit reached, no address rejected, a side that sent no echo): shared, and
+ * frozen as a reader changing one would change it for every link.
+ */
+const NO_MALFORMED: PppSummary["malformed"] = frozen({ count: 0, packets: noItems(), truncated: false });
+const NO_LIMITS_REACHED: PppLimitsReached = frozen({
+  exchangesForgotten: 0,
+  answersToForgotten: 0,
+  optionsOmitted: 0,
+  packetsWithOptionsOmitted: 0,
+});
+const NO_ADDRESS_REJECTED: IpcpSummary["addressRejected"] = frozen({ client: null, server: null });
+const NO_ECHO_FACTS: EchoFacts = frozen(new Echoes().summary(0, 0));
+
 export class PppNegotiation {
   /**
    * By index in NEGOTIATED_PROTOCOLS, each made at its protocol's first packet (or
@@ -1146,10 +1221,10 @@ export class PppNegotiation {
   private readonly authOption: (AuthOption | null)[] = [null, null];
   /** Index CLIENT/SERVER: the Echo-Requests that side sent, made at the first echo packet. */
   private readonly echoes: (Echoes | null)[] = [null, null];
-  private readonly protocolRejects: LcpSummary["protocolRejects"] = [];
+  private protocolRejects: LcpSummary["protocolRejects"] = noItems();
   private protocolRejectsOmitted = 0;
-  private readonly identification: LcpSummary["identification"] = [];
-  private readonly malformedPackets: MalformedPacket[] = [];
+  private identification: LcpSummary["identification"] = noItems();
+  private malformedPackets: MalformedPacket[] = noItems();
   private malformedCount = 0;
   private optionsOmitted = 0;
   private packetsWithOptionsOmitted = 0;
@@ -1226,11 +1301,8 @@ export class PppNegotiation {
       this.optionsOmitted += packet.optionsOmitted;
       this.packetsWithOptionsOmitted++;
     }
-    const available = Math.min(packet.length, length) - CONTROL_HEADER_LENGTH;
     const optionsHex =
-      packet.code === ControlCode.ConfigureRequest
-        ? hexOf(buf, offset + CONTROL_HEADER_LENGTH, Math.max(available, 0))
-        : "";
+      packet.code === ControlCode.ConfigureRequest ? spelledOutHex(packet, buf, offset, length) : null;
     const answered = negotiation.receive(side, packet, optionsHex, origin, seq);
     if (index === LCP_INDEX) this.lcpPacket(side, packet, answered, origin, seq);
   }
@@ -1240,7 +1312,8 @@ export class PppNegotiation {
     // The peer's code comes from the authenticated side, every other from the authenticator.
     const authenticator = length >= 1 && buf[offset] === PEER_CODE[protocol] ? 1 - side : side;
     const chapAlgorithm = protocol === PppProtocol.CHAP ? this.chapAlgorithmOf(authenticator) : -1;
-    const packet = decodePppControl(protocol, buf, offset, length, chapAlgorithm);
+    // names and results are all an authentication keeps: not the hex of the CHAP values
+    const packet = decodePppControl(protocol, buf, offset, length, chapAlgorithm, "names");
     if (packet === null) return;
     this.noteMalformed(side, packet, origin);
     if (packet.code < 0 || packet.identifier < 0) return; // not even a header: nothing to follow
@@ -1251,7 +1324,7 @@ export class PppNegotiation {
     if (packet.malformed === null) return;
     this.malformedCount++;
     const entry = { frame: originOf(origin), from: SIDES[side], protocol: packet.protocol, reason: packet.malformed };
-    pushBounded(this.malformedPackets, entry, MAX_FRAMES_LISTED);
+    this.malformedPackets = appendBounded(this.malformedPackets, entry, MAX_FRAMES_LISTED);
   }
 
   summary(): PppSummary {
@@ -1267,11 +1340,14 @@ export class PppNegotiation {
         this.negotiations[IPV6CP_INDEX] === null
           ? (notSeen.ipv6cp ??= frozen(this.ipv6cpSummary()))
           : this.ipv6cpSummary(),
-      malformed: {
-        count: this.malformedCount,
-        packets: summaryList(this.malformedPackets),
-        truncated: this.malformedCount > this.malformedPackets.length,
-      },
+      malformed:
+        this.malformedCount === 0
+          ? NO_MALFORMED
+          : {
+              count: this.malformedCount,
+              packets: this.malformedPackets,
+              truncated: this.malformedCount > this.malformedPackets.length,
+            },
       limits: this.limitsReached(),
     };
   }
@@ -1304,11 +1380,13 @@ export class PppNegotiation {
       if (negotiation === null) continue;
       for (let side = CLIENT; side <= SERVER; side++) {
         const direction = negotiation.directions[side];
-        limits.exchangesForgotten += direction.forgotten;
-        limits.answersToForgotten += direction.answersToForgotten;
+        limits.exchangesForgotten += direction.forgotten?.count ?? 0;
+        limits.answersToForgotten += direction.forgotten?.answers ?? 0;
       }
     }
-    return limits;
+    const reached =
+      limits.exchangesForgotten + limits.answersToForgotten + limits.optionsOmitted + limits.packetsWithOptionsOmitted;
+    return reached > 0 ? limits : NO_LIMITS_REACHED;
   }
 
   // -- LCP -------------------------------------------------------------------------------
@@ -1335,7 +1413,7 @@ export class PppNegotiation {
         const name = authProtocolName(auth.authProtocol, auth.chapAlgorithm ?? null);
         option.latest = current;
         option.latestName = name;
-        if (!option.asked.includes(name)) pushBounded(option.asked, name, MAX_FRAMES_LISTED);
+        if (!option.asked.includes(name)) option.asked = appendBounded(option.asked, name, MAX_FRAMES_LISTED);
         break;
       }
       case ControlCode.ConfigureNak: {
@@ -1343,14 +1421,17 @@ export class PppNegotiation {
         const requester = this.authOption[1 - side];
         if (answered === null || answered !== requester?.latest || suggestion?.authProtocol === undefined) break;
         const name = authProtocolName(suggestion.authProtocol, suggestion.chapAlgorithm ?? null);
-        if (!requester.suggested.includes(name)) pushBounded(requester.suggested, name, MAX_FRAMES_LISTED);
+        if (!requester.suggested.includes(name)) {
+          requester.suggested = appendBounded(requester.suggested, name, MAX_FRAMES_LISTED);
+        }
         break;
       }
       case ControlCode.ProtocolReject: {
         if (packet.rejectedProtocol === null) break;
         const frame = originOf(origin);
         const entry = { from, protocol: packet.rejectedProtocol, name: packet.rejectedProtocolName ?? "", frame };
-        if (!pushBounded(this.protocolRejects, entry, MAX_FRAMES_LISTED)) this.protocolRejectsOmitted++;
+        if (this.protocolRejects.length >= MAX_FRAMES_LISTED) this.protocolRejectsOmitted++;
+        else this.protocolRejects = appendBounded(this.protocolRejects, entry, MAX_FRAMES_LISTED);
         const rejected = this.negotiationOf(packet.rejectedProtocol);
         if (rejected !== undefined && rejected !== this.lcp) rejected.protocolRejected = { by: from, frame };
         break;
@@ -1362,7 +1443,7 @@ export class PppNegotiation {
         this.echoesOf(1 - side).reply(packet.identifier);
         break;
       case ControlCode.Identification:
-        pushBounded(
+        this.identification = appendBounded(
           this.identification,
           { from, text: packet.text ?? "", frame: originOf(origin) },
           MAX_FRAMES_LISTED,
@@ -1390,12 +1471,12 @@ export class PppNegotiation {
     const acked = this.lcp.directions[side].acked;
     const ackedAuth = acked === null ? undefined : findOption(acked.options, LcpOptionType.AuthenticationProtocol);
     return {
-      asked: summaryList(option.asked),
+      asked: option.asked,
       requested: option.latestName,
       request: latest.last,
       answer,
       answerFrame: answer === "pending" ? null : latest.answerFrame,
-      suggested: summaryList(option.suggested),
+      suggested: option.suggested,
       acked:
         ackedAuth?.authProtocol === undefined
           ? null
@@ -1430,12 +1511,12 @@ export class PppNegotiation {
       },
       compression: { client: compression(client), server: compression(server) },
       echo: {
-        client: (this.echoes[CLIENT] ?? NO_ECHOES).summary(this.lastSeq[SERVER], this.lastSeconds),
-        server: (this.echoes[SERVER] ?? NO_ECHOES).summary(this.lastSeq[CLIENT], this.lastSeconds),
+        client: this.echoes[CLIENT]?.summary(this.lastSeq[SERVER], this.lastSeconds) ?? NO_ECHO_FACTS,
+        server: this.echoes[SERVER]?.summary(this.lastSeq[CLIENT], this.lastSeconds) ?? NO_ECHO_FACTS,
       },
-      protocolRejects: summaryList(this.protocolRejects),
+      protocolRejects: this.protocolRejects,
       protocolRejectsOmitted: this.protocolRejectsOmitted,
-      identification: summaryList(this.identification),
+      identification: this.identification,
     });
   }
 
@@ -1505,19 +1586,19 @@ export class PppNegotiation {
 
   private ipcpSummary(): IpcpSummary {
     const base = this.ipcp.summary(this.lastSeq);
-    const assigned: AddressAssignment[] = [];
+    let assigned = noItems<AddressAssignment>();
     const addresses: [string | null, string | null] = [null, null];
     const addressRejected: [FrameOrigin | null, FrameOrigin | null] = [null, null];
     for (let side = CLIENT; side <= SERVER; side++) {
       const direction = this.ipcp.directions[side];
-      addressRejected[side] = direction.rejects.get(IpcpOptionType.IpAddress)?.lastFrame ?? null;
+      addressRejected[side] = tallyOf(direction.rejects, IpcpOptionType.IpAddress)?.lastFrame ?? null;
       const acked = direction.acked;
       const option = acked === null ? undefined : findOption(acked.options, IpcpOptionType.IpAddress);
       if (acked === null || acked.answerFrame === null || option?.address === undefined) continue;
       addresses[side] = option.address;
-      const nak = direction.naks.get(IpcpOptionType.IpAddress);
+      const nak = tallyOf(direction.naks, IpcpOptionType.IpAddress);
       const byPeer = nak !== undefined && nak.lastOption.address === option.address;
-      assigned.push({
+      const assignment: AddressAssignment = {
         side: SIDES[side],
         address: option.address,
         assignedBy: SIDES[byPeer ? 1 - side : side],
@@ -1525,41 +1606,47 @@ export class PppNegotiation {
         request: acked.last,
         ack: acked.answerFrame,
         firstRequested: findOption(direction.firstOptions, IpcpOptionType.IpAddress)?.address ?? null,
-      });
+      };
+      assigned = appendBounded(assigned, assignment, SIDES.length);
     }
     return Object.assign(base, {
       client: addresses[CLIENT],
       server: addresses[SERVER],
-      assigned: assigned.length > 0 ? assigned : noItems<AddressAssignment>(),
+      assigned,
       dns: this.serverAddresses(IpcpOptionType.PrimaryDns, IpcpOptionType.SecondaryDns),
       nbns: this.serverAddresses(IpcpOptionType.PrimaryNbns, IpcpOptionType.SecondaryNbns),
-      addressRejected: { client: addressRejected[CLIENT], server: addressRejected[SERVER] },
+      addressRejected:
+        addressRejected[CLIENT] === null && addressRejected[SERVER] === null
+          ? NO_ADDRESS_REJECTED
+          : { client: addressRejected[CLIENT], server: addressRejected[SERVER] },
     });
   }
 
   /** RFC 1877 name-server addresses of these option types: from Acked requests, else from Nak suggestions. */
   private serverAddresses(primaryType: number, secondaryType: number): string[] {
-    const acked: string[] = [];
-    const suggested: string[] = [];
+    let acked = noItems<string>();
+    let suggested = noItems<string>();
     for (let side = CLIENT; side <= SERVER; side++) {
-      collectServerAddress(this.ipcp.directions[side], primaryType, acked, suggested);
-      collectServerAddress(this.ipcp.directions[side], secondaryType, acked, suggested);
+      const direction = this.ipcp.directions[side];
+      acked = withServerAddress(acked, ackedOption(direction, primaryType)?.address);
+      acked = withServerAddress(acked, ackedOption(direction, secondaryType)?.address);
+      suggested = withServerAddress(suggested, tallyOf(direction.naks, primaryType)?.lastOption.address);
+      suggested = withServerAddress(suggested, tallyOf(direction.naks, secondaryType)?.lastOption.address);
     }
-    const found = acked.length > 0 ? acked : suggested;
-    return found.length > 0 ? found : noItems();
+    return acked.length > 0 ? acked : suggested;
   }
 
   private ccpSummary(): CcpSummary {
     const mppeOf = (side: number): MppeSideFacts => {
       const direction = this.ccp.directions[side];
       const requested = direction.lastWatched ?? undefined;
-      const suggested = direction.naks.get(CcpOptionType.Mppe)?.lastOption;
+      const suggested = tallyOf(direction.naks, CcpOptionType.Mppe)?.lastOption;
       const acked = direction.acked === null ? undefined : findOption(direction.acked.options, CcpOptionType.Mppe);
       return {
         requested: requested === undefined ? null : mppeWord(requested),
         suggested: suggested === undefined ? null : mppeWord(suggested),
         acked: acked === undefined ? null : mppeWord(acked),
-        rejected: direction.rejects.get(CcpOptionType.Mppe)?.lastFrame ?? null,
+        rejected: tallyOf(direction.rejects, CcpOptionType.Mppe)?.lastFrame ?? null,
       };
     };
     const client = mppeOf(CLIENT);

@@ -272,6 +272,42 @@ describe("LCP requests without an answer", () => {
     expect(s.lcp.failure).toEqual({ reason: "unanswered", side: "client", detail: null, frames: [at(1), at(10)] });
   });
 
+  describe("a re-send under a new identifier is a retransmission only when its options field has the same bytes", () => {
+    /** Requests 1 and 2 of the client, unanswered: a retransmission, or two requests (the first superseded). */
+    const resent = (first: Buffer, second: Buffer) =>
+      link([
+        ["client", LCP, first],
+        ["client", LCP, second],
+      ]).summary().lcp.directions.client;
+
+    it("one option value differs (MRU 1400 / 1500): two requests", () => {
+      const other = configurePacket(REQ, 2, [lcpOption.mru(1500), lcpOption.magicNumber(0x0c6f3548)]);
+      expect(resent(request(1), other)).toMatchObject({ requests: 2, retransmissions: 0, unanswered: 2 });
+    });
+
+    it("the same options in another order: two requests", () => {
+      const swapped = configurePacket(REQ, 2, [lcpOption.magicNumber(0x0c6f3548), lcpOption.mru(1400)]);
+      expect(resent(request(1), swapped)).toMatchObject({ requests: 2, retransmissions: 0, unanswered: 2 });
+    });
+
+    it("the same options and a stray byte after them (a malformed list): two requests", () => {
+      // Length 15 = header 4 + MRU option 4 + Magic-Number option 6 + 1 byte that is no option
+      const stray = hex("01 02 000f", "01 04 0578", "05 06 0c6f3548", "00");
+      expect(resent(request(1), stray)).toMatchObject({ requests: 2, retransmissions: 0, unanswered: 2 });
+    });
+
+    it("the same cut request twice (Length 20, 14 bytes present; the Magic-Number cut): a retransmission", () => {
+      // option 5 says Length 6 but 2 of its value bytes are missing: the same bytes under identifiers 1 and 2
+      const cut = (id: number) => hex(`01 ${id.toString(16).padStart(2, "0")} 0014`, "01 04 0578", "05 06 0c6f");
+      expect(resent(cut(1), cut(2))).toMatchObject({ requests: 2, retransmissions: 1, unanswered: 1 });
+    });
+
+    it("a cut request and a whole one with its bytes as far as the cut: two requests", () => {
+      const cut = hex("01 01 0014", "01 04 0578", "05 06 0c6f");
+      expect(resent(cut, request(2))).toMatchObject({ requests: 2, retransmissions: 0, unanswered: 2 });
+    });
+  });
+
   it("requests ignored while the peer sends its own: failed 'ignored'", () => {
     const s = link([
       ["client", LCP, request(1)],
@@ -824,6 +860,20 @@ describe("bounded tables and copied views", () => {
     expect(s.limits).toMatchObject({ exchangesForgotten: 2, answersToForgotten: 0 });
   });
 
+  it("a remembered identifier used again moves to the newest place: nothing is forgotten for it, the next-oldest goes next", () => {
+    // 16 requests fill the table; a new request under identifier 1 (frame 17) forgets nothing,
+    // identifier 17 (frame 18) then forgets identifier 2, the oldest left
+    const packets = ipcpRequests(MAX_EXCHANGES_REMEMBERED);
+    packets.push(["client", IPCP, configurePacket(REQ, 1, [ipcpOption.ipAddress("10.0.1.1")])]);
+    packets.push(["client", IPCP, configurePacket(REQ, 17, [ipcpOption.ipAddress("10.0.0.17")])]);
+    packets.push(["server", IPCP, configurePacket(ACK, 2, [ipcpOption.ipAddress("10.0.0.2")])]); // 19: forgotten
+    packets.push(["server", IPCP, configurePacket(NAK, 1, [ipcpOption.ipAddress("10.9.9.9")])]); // 20: frame 17's
+    const s = link(packets).summary();
+    expect(s.limits).toMatchObject({ exchangesForgotten: 1, answersToForgotten: 1 });
+    expect(s.ipcp.directions.client).toMatchObject({ requests: 18, unmatchedAnswers: 1, acked: null });
+    expect(s.ipcp.directions.client.naks).toMatchObject([{ count: 1, last: "10.9.9.9", lastFrame: at(20) }]);
+  });
+
   it("a re-send under a new identifier takes a place of its own, as each identifier can be answered", () => {
     // the same options three times (a retransmission, RFC 1661 §4.6) under 3 identifiers, then 14 new requests
     const same = configurePacket(REQ, 1, [ipcpOption.ipAddress("10.0.0.1")]);
@@ -842,6 +892,59 @@ describe("bounded tables and copied views", () => {
     ]).summary();
     expect(s.limits).toEqual({ exchangesForgotten: 0, answersToForgotten: 0, optionsOmitted: 5, packetsWithOptionsOmitted: 1 });
     expect(s.malformed.packets).toEqual([{ frame: at(1), from: "client", protocol: "LCP", reason: `more than ${MAX_OPTIONS} options` }]);
+  });
+
+  it("the 'nothing of this kind' parts are shared by links and frozen, so no reader can change them for another", () => {
+    const ipcpRequest = (address: string): [PppSide, number, Buffer] => [
+      "client",
+      IPCP,
+      configurePacket(REQ, 1, [ipcpOption.ipAddress(address)]),
+    ];
+    const a = link([ipcpRequest("10.0.0.1")]).summary();
+    const b = link([ipcpRequest("10.0.0.2")]).summary();
+    expect(a.malformed).toEqual({ count: 0, packets: [], truncated: false });
+    expect(a.limits).toEqual({ exchangesForgotten: 0, answersToForgotten: 0, optionsOmitted: 0, packetsWithOptionsOmitted: 0 });
+    expect(a.ipcp.addressRejected).toEqual({ client: null, server: null });
+    expect(a.lcp.echo.server).toEqual({ requests: 0, replies: 0, unanswered: 0, unansweredFrames: [], unmatchedReplies: 0 });
+    for (const part of ["malformed", "limits"] as const) expect(a[part]).toBe(b[part]);
+    expect(a.ipcp.addressRejected).toBe(b.ipcp.addressRejected);
+    expect(a.lcp.echo.server).toBe(b.lcp.echo.server);
+    expect(() => {
+      (a.malformed as { count: number }).count = 1;
+    }).toThrow(TypeError);
+    expect(b.malformed.count).toBe(0);
+  });
+
+  it("a summary is a snapshot: frames after it change nothing in it, though the link's lists grow", () => {
+    const ppp = link([
+      ["client", IPCP, configurePacket(REQ, 1, [ipcpOption.ipAddress("0.0.0.0")])],
+      ["server", IPCP, configurePacket(NAK, 1, [ipcpOption.ipAddress("10.0.0.5")])],
+      ["server", CHAP, chapValue(1, 7, CHALLENGE, "pptpd")],
+      ["server", LCP, terminatePacket(5, 2, "bye")],
+    ]);
+    const before = ppp.summary();
+    const asTaken = structuredClone(before);
+    link(
+      [
+        null,
+        null,
+        null,
+        null,
+        ["client", LCP, terminatePacket(6, 2)], // 5: the Terminate-Ack
+        ["client", IPCP, configurePacket(REQ, 2, [ipcpOption.ipAddress("0.0.0.0")])],
+        ["server", IPCP, configurePacket(NAK, 2, [ipcpOption.ipAddress("10.0.0.6")])], // 7: a second Nak
+        ["server", CHAP, chapValue(1, 8, CHALLENGE, "pptpd")], // 8: a second challenge
+      ],
+      ppp,
+    );
+    expect(before).toEqual(asTaken);
+    const after = ppp.summary();
+    expect(after.lcp.terminate?.ack).toEqual(at(5));
+    expect(after.ipcp.directions.client.naks[0]).toMatchObject({ count: 2, last: "10.0.0.6", frames: [at(2), at(7)] });
+    expect(nos(after.auth.frames.challenge)).toEqual([3, 8]);
+    expect(before.lcp.terminate?.ack).toBeNull();
+    expect(before.ipcp.directions.client.naks[0]).toMatchObject({ count: 1, last: "10.0.0.5", frames: [at(2)] });
+    expect(nos(before.auth.frames.challenge)).toEqual([3]);
   });
 
   it("what is kept is copied: overwriting the frame buffer afterwards changes nothing", () => {

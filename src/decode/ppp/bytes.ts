@@ -21,8 +21,36 @@ function viewOf(buf: Uint8Array): Buffer {
 /** The bytes as lowercase hex without separators ("" for none). */
 export function hexOf(buf: Uint8Array, offset: number, length: number): string {
   if (length <= 0) return "";
+  if (length <= MAX_SHORT_HEX_BYTES) return shortHexOf(buf, offset, length);
   const start = buf.byteOffset + offset;
   return viewOf(buf).toString("hex", start, start + length);
+}
+
+/**
+ * Hex texts of short values (option values: an MRU, an ACCM, an MPPE word, an address),
+ * the last one made per slot, by value and length. Links of a capture send the same few,
+ * and a text found costs neither a string nor a call into Buffer. A cache of texts, so
+ * bounded by its slots; a value of another slot's hash only replaces the text kept.
+ */
+const MAX_SHORT_HEX_BYTES = 4;
+const SHORT_HEX_SLOTS = 256;
+/** value * 8 + length (exact: below 2^35), -1 for an empty slot. */
+const shortHexKeys = new Float64Array(SHORT_HEX_SLOTS).fill(-1);
+const shortHexTexts = new Array<string>(SHORT_HEX_SLOTS).fill("");
+
+function shortHexOf(buf: Uint8Array, offset: number, length: number): string {
+  let value = 0;
+  for (let i = 0; i < length; i++) value = value * 256 + buf[offset + i];
+  // with the length in the key, as 0578 and 000578 read differently
+  const key = value * 8 + length;
+  // every byte in the slot: addresses of one pool differ in the last, MPPE words in the first
+  const slot = (value ^ (value >>> 8) ^ (value >>> 16) ^ (value >>> 24) ^ length) & (SHORT_HEX_SLOTS - 1);
+  if (shortHexKeys[slot] === key) return shortHexTexts[slot];
+  const start = buf.byteOffset + offset;
+  const text = viewOf(buf).toString("hex", start, start + length);
+  shortHexKeys[slot] = key;
+  shortHexTexts[slot] = text;
+  return text;
 }
 
 /**

@@ -107,12 +107,27 @@ export interface ChapPacket {
 }
 
 /**
+ * What decodeChap decodes: "all" the fields, or only the "names" and results, for a reader
+ * that keeps nothing else (the negotiation model): the Value, its Microsoft layout and the
+ * MS-CHAPv2 Success fields are then left null, though the checks of their sizes still make
+ * the packet malformed as with "all". They are hex text of the secrets exchanged, made for
+ * nothing in a reader that drops them.
+ */
+export type ChapDetail = "all" | "names";
+
+/**
  * Decodes the CHAP information field at `buf[offset .. offset + length)`. `algorithm`
  * is the CHAP algorithm LCP negotiated for this direction (-1 when unknown): it decides
  * how a Response value is laid out. MS-CHAP Success/Failure texts describe themselves
  * and are parsed unless the algorithm is known to be another.
  */
-export function decodeChap(buf: Uint8Array, offset: number, length: number, algorithm = -1): ChapPacket {
+export function decodeChap(
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+  algorithm = -1,
+  detail: ChapDetail = "all",
+): ChapPacket {
   const header = decodePacketHeader(buf, offset, length);
   const packet: ChapPacket = {
     protocol: "CHAP",
@@ -136,11 +151,11 @@ export function decodeChap(buf: Uint8Array, offset: number, length: number, algo
   switch (header.code) {
     case ChapCode.Challenge:
     case ChapCode.Response:
-      decodeValueAndName(buf, at, end, packet, algorithm);
+      decodeValueAndName(buf, at, end, packet, algorithm, detail);
       break;
     case ChapCode.Success:
       packet.message = latin1Of(buf, at, end - at);
-      if (microsoft) packet.msChapV2Success = parseMsChapV2Success(packet.message);
+      if (microsoft && detail === "all") packet.msChapV2Success = parseMsChapV2Success(packet.message);
       break;
     case ChapCode.Failure:
       packet.message = latin1Of(buf, at, end - at);
@@ -163,13 +178,13 @@ export interface ValueAndName {
 /**
  * Reads Value-Size, Value, Name from `buf[at .. end)`: the CHAP Challenge/Response
  * layout (RFC 1994 §4.1), which EAP MD5-Challenge reuses (RFC 3748 §5.4). A Value cut
- * short is handed out as far as it goes.
+ * short is handed out as far as it goes; not at all (null) without `withValue`.
  */
-export function readValueAndName(buf: Uint8Array, at: number, end: number): ValueAndName {
+export function readValueAndName(buf: Uint8Array, at: number, end: number, withValue = true): ValueAndName {
   if (at >= end) return { valueSize: null, value: null, name: null, malformed: "no Value-Size octet" };
   const size = buf[at];
   const present = Math.min(size, end - at - 1);
-  const value = hexOf(buf, at + 1, present);
+  const value = withValue ? hexOf(buf, at + 1, present) : null;
   if (present < size) {
     return { valueSize: size, value, name: null, malformed: `Value-Size ${size} overruns the ${end - at - 1} bytes left` };
   }
@@ -177,8 +192,15 @@ export function readValueAndName(buf: Uint8Array, at: number, end: number): Valu
 }
 
 /** Challenge and Response: the value and name, then the Microsoft layouts of the value. */
-function decodeValueAndName(buf: Uint8Array, at: number, end: number, packet: ChapPacket, algorithm: number): void {
-  const read = readValueAndName(buf, at, end);
+function decodeValueAndName(
+  buf: Uint8Array,
+  at: number,
+  end: number,
+  packet: ChapPacket,
+  algorithm: number,
+  detail: ChapDetail,
+): void {
+  const read = readValueAndName(buf, at, end, detail === "all");
   packet.valueSize = read.valueSize;
   packet.value = read.value;
   packet.name = read.name;
@@ -201,6 +223,7 @@ function decodeValueAndName(buf: Uint8Array, at: number, end: number, packet: Ch
     packet.malformed ??= `an MS-CHAP response value must be ${MS_RESPONSE_SIZE} bytes, got ${size}`;
     return;
   }
+  if (detail !== "all") return;
   if (algorithm === ChapAlgorithm.MsChapV2) {
     packet.msChapV2Response = {
       peerChallenge: hexOf(buf, valueAt, V2_PEER_CHALLENGE),

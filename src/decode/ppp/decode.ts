@@ -3,7 +3,7 @@
  * authentication protocol we know, by PPP protocol number.
  */
 import { type CcpPacket, decodeCcp } from "./ccp.js";
-import { type ChapPacket, decodeChap } from "./chap.js";
+import { type ChapDetail, type ChapPacket, decodeChap } from "./chap.js";
 import { type EapPacket, decodeEap } from "./eap.js";
 import { type IpcpPacket, decodeIpcp } from "./ipcp.js";
 import { type Ipv6cpPacket, decodeIpv6cp } from "./ipv6cp.js";
@@ -17,7 +17,8 @@ export type PppControlPacket = LcpPacket | IpcpPacket | Ipv6cpPacket | CcpPacket
 /**
  * Decodes `buf[offset .. offset + length)` as the information field of `protocol`;
  * null when the protocol is not one of LCP, IPCP, IPV6CP, CCP, PAP, CHAP, EAP.
- * `chapAlgorithm` is the CHAP algorithm LCP negotiated (-1 when unknown), see decodeChap.
+ * `chapAlgorithm` is the CHAP algorithm LCP negotiated (-1 when unknown) and `chapDetail`
+ * what to decode of CHAP, see decodeChap.
  */
 export function decodePppControl(
   protocol: number,
@@ -25,6 +26,7 @@ export function decodePppControl(
   offset: number,
   length: number,
   chapAlgorithm = -1,
+  chapDetail: ChapDetail = "all",
 ): PppControlPacket | null {
   switch (protocol) {
     case PppProtocol.LCP:
@@ -38,7 +40,7 @@ export function decodePppControl(
     case PppProtocol.PAP:
       return decodePap(buf, offset, length);
     case PppProtocol.CHAP:
-      return decodeChap(buf, offset, length, chapAlgorithm);
+      return decodeChap(buf, offset, length, chapAlgorithm, chapDetail);
     case PppProtocol.EAP:
       return decodeEap(buf, offset, length);
     default:

@@ -142,6 +142,60 @@ describe("CHAP (RFC 1994 §4)", () => {
     });
   });
 
+  describe('detail "names": names, messages and results as with "all", the Value and its layouts left null', () => {
+    const v2Response = hex("02 88 003a", "31", PEER_CHALLENGE + "00".repeat(8) + NT24 + "00", ascii("lulu"));
+    const success = "S=460874E1B0E8C1C3F1D1B0C6A0B9B8A7F6E5D4C3 M=Access granted";
+    const failure = "E=691 R=0 C=00112233445566778899AABBCCDDEEFF V=3 M=bad user name or password";
+    const textPacket = (code: string, text: string) =>
+      hex(code, "01", (4 + text.length).toString(16).padStart(4, "0"), ascii(text));
+
+    it("MS-CHAPv2 Challenge and Response: the names, no value", () => {
+      const challenge = hex("01 88 001a", "10", CHALLENGE16, ascii("pptpd"));
+      expect(decodeChap(challenge, 0, challenge.length, 0x81, "names")).toMatchObject({
+        codeName: "Challenge",
+        valueSize: 16,
+        value: null,
+        name: "pptpd",
+        malformed: null,
+      });
+      expect(decodeChap(v2Response, 0, v2Response.length, 0x81, "names")).toMatchObject({
+        codeName: "Response",
+        valueSize: 49,
+        value: null,
+        name: "lulu",
+        msChapV2Response: null,
+        malformed: null,
+      });
+    });
+
+    it("Success keeps its message, without the S= fields; Failure keeps its parsed E=691", () => {
+      const ok = textPacket("03", success);
+      expect(decodeChap(ok, 0, ok.length, 0x81, "names")).toMatchObject({ message: success, msChapV2Success: null });
+      const refused = textPacket("04", failure);
+      expect(decodeChap(refused, 0, refused.length, 0x81, "names")).toMatchObject({
+        message: failure,
+        msChapFailure: { error: 691, retry: false, version: 3, message: "bad user name or password" },
+      });
+    });
+
+    it("the sizes are still checked: the same malformed reasons", () => {
+      const shortResponse = hex("02 01 0015", "10", CHALLENGE16);
+      expect(decodeChap(shortResponse, 0, shortResponse.length, 0x81, "names").malformed).toBe(
+        "an MS-CHAP response value must be 49 bytes, got 16",
+      );
+      const v1Challenge = hex("01 01 0015", "10", CHALLENGE16);
+      expect(decodeChap(v1Challenge, 0, v1Challenge.length, 0x80, "names").malformed).toBe(
+        "the MS-CHAP challenge must be 8 bytes, got 16",
+      );
+      expect(decodeChap(hex("01 01 0007 10 aabb"), 0, 7, -1, "names")).toMatchObject({
+        valueSize: 16,
+        value: null,
+        name: null,
+        malformed: "Challenge: Value-Size 16 overruns the 2 bytes left",
+      });
+    });
+  });
+
   it("MD5 CHAP: Success and Failure texts are only messages", () => {
     const success = hex("03 01 0008", ascii("Welc"));
     expect(decodeChap(success, 0, 8, 5)).toMatchObject({ message: "Welc", msChapV2Success: null });
