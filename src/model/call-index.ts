@@ -3,18 +3,25 @@
  * packet: keyed by the call ID (a small integer), then compared by address as a number
  * for IPv4, so the lookup allocates nothing. A small direct-mapped table of recent IPv4
  * answers sits in front of the map: a packet's lookup then reads one or two cache lines
- * instead of the map's buckets, the list and its entry (memory latency, not instructions,
- * is what the per-packet path pays).
+ * instead of the map's buckets and its entries (memory latency, not instructions, is what
+ * the per-packet path pays).
  */
 import { destinationAddress, sourceAddress } from "../decode/address.js";
 import type { Packet } from "../decode/packet.js";
 import type { Call } from "./control.js";
 
+/**
+ * A call filed under its call ID for one client. The entries of one call ID form a chain,
+ * oldest first: most call IDs have one client, and a chain of one costs no list beside it
+ * (entries live as long as the index).
+ */
 interface Entry {
   /** IPv4 address as an unsigned number, -1 for IPv6. */
   address4: number;
   address: string;
   call: Call;
+  /** The entry of the next client that filed a call under this call ID. */
+  next: Entry | null;
 }
 
 /**
@@ -34,7 +41,8 @@ const RECENT_SLOT_MASK = RECENT_SLOTS - 1;
 const EMPTY_SLOT = -1;
 
 export class CallIndex {
-  private readonly byCallId = new Map<number, Entry[]>();
+  /** The oldest entry of each call ID, first of its chain. */
+  private readonly byCallId = new Map<number, Entry>();
   /** Per slot: the call ID and the IPv4 address of its last lookup, side by side (one cache line). */
   private readonly recentKeys = new Float64Array(RECENT_SLOTS * 2).fill(EMPTY_SLOT);
   /** Per slot: that lookup's answer, undefined when nothing was filed (most lookups from a server miss one index). */
@@ -42,32 +50,47 @@ export class CallIndex {
 
   /** Files `call` under `callId` for the client `address` (`address4`: the same IPv4 address as a number, -1 for IPv6). */
   set(address4: number, address: string, callId: number, call: Call): void {
-    // the slot of this call ID may hold an answer this changes
-    this.recentKeys[(callId & RECENT_SLOT_MASK) * 2] = EMPTY_SLOT;
-    const entries = this.byCallId.get(callId);
-    if (entries === undefined) {
-      // most call IDs are used by one client: a list of one, grown when a second comes
-      this.byCallId.set(callId, [{ address4, address, call }]);
+    const first = this.byCallId.get(callId);
+    if (first === undefined) {
+      this.forgetRecent(callId);
+      this.byCallId.set(callId, { address4, address, call, next: null });
       return;
     }
-    for (const e of entries) {
+    let last = first;
+    let count = 0;
+    for (let e: Entry | null = first; e !== null; e = e.next) {
       if (e.address === address) {
-        e.call = call; // the newest call with these IDs wins
+        // mostly already filed (the connection files its calls again on every control message): the recent answers stay valid then
+        if (e.call !== call) {
+          e.call = call; // the newest call with these IDs wins
+          this.forgetRecent(callId);
+        }
         return;
       }
+      last = e;
+      count++;
     }
+    this.forgetRecent(callId);
+    last.next = { address4, address, call, next: null };
     // full: the oldest call with this ID goes, so a busy server's small call IDs stay findable
-    if (entries.length >= MAX_CALLS_PER_CALL_ID) entries.shift()!.call.indexEvictions++;
-    entries.push({ address4, address, call });
+    if (count >= MAX_CALLS_PER_CALL_ID) {
+      first.call.indexEvictions++;
+      this.byCallId.set(callId, first.next!);
+    }
+  }
+
+  /** The slot of `callId` may hold an answer that a change of its entries makes wrong. */
+  private forgetRecent(callId: number): void {
+    this.recentKeys[(callId & RECENT_SLOT_MASK) * 2] = EMPTY_SLOT;
   }
 
   /** The call for `callId` whose client is the packet's source (`clientIsSource`) or destination. */
   find(p: Packet, clientIsSource: boolean, callId: number): Call | undefined {
     if (p.ipVersion === 4) return this.find4(clientIsSource ? p.src4 : p.dst4, callId);
-    const entries = this.byCallId.get(callId);
-    if (entries === undefined) return undefined;
+    const first = this.byCallId.get(callId);
+    if (first === undefined) return undefined;
     const text = clientIsSource ? sourceAddress(p) : destinationAddress(p);
-    for (const e of entries) if (e.address === text) return e.call;
+    for (let e: Entry | null = first; e !== null; e = e.next) if (e.address === text) return e.call;
     return undefined;
   }
 
@@ -76,13 +99,10 @@ export class CallIndex {
     const keys = this.recentKeys;
     if (keys[slot * 2] === callId && keys[slot * 2 + 1] === address4) return this.recentCalls[slot];
     let call: Call | undefined;
-    const entries = this.byCallId.get(callId);
-    if (entries !== undefined) {
-      for (const e of entries) {
-        if (e.address4 === address4) {
-          call = e.call;
-          break;
-        }
+    for (let e = this.byCallId.get(callId) ?? null; e !== null; e = e.next) {
+      if (e.address4 === address4) {
+        call = e.call;
+        break;
       }
     }
     keys[slot * 2] = callId;

@@ -4,7 +4,7 @@
  * message, and per call its IDs, results, GRE flows and PPP negotiation.
  */
 import { type FrameOrigin, originOf } from "../capture/frame.js";
-import { PptpMessageType as Msg, type PptpMessage } from "../decode/pptp.js";
+import { PptpMessageType as Msg, type PptpMessage, pptpMessageName } from "../decode/pptp.js";
 import { GreDirection } from "./gre-flow.js";
 import { noItems } from "./empty-list.js";
 import { PppNegotiation, type PppSide, type PppSummary } from "./ppp-negotiation.js";
@@ -23,9 +23,9 @@ export const MAX_TCP_EVENTS = 64;
 /**
  * `list` with `item` appended; an empty list is replaced by [item]. V8 gives a list room for
  * 17 items on its first push, and most lists of a connection keep one item (its SYN, its
- * SYN-ACK, its call, the address that answered) for the connection's whole life. Every kept
- * list of ControlConnection and Call (all but the pendingEchoes queue) grows through here,
- * so that trimmed() can rely on it and the lists can all start as the shared noItems().
+ * SYN-ACK, its call, the address that answered) for the connection's whole life. Every list
+ * of ControlConnection and Call grows through here, so that trimmed() can rely on it and the
+ * lists can all start as the shared noItems().
  */
 function appended<T>(list: T[], item: T): T[] {
   if (list.length === 0) return [item];
@@ -44,25 +44,68 @@ function trimmed<T>(list: T[]): T[] {
  */
 export const MAX_PENDING_ECHOES = 16;
 
-export interface ControlMessage {
-  origin: FrameOrigin;
-  from: Side;
-  type: number;
-  name: string;
-  /** Result and error codes of the replies that carry them (RFC 2637 numbers). */
-  result?: number;
-  error?: number;
-  cause?: number;
-  callId?: number;
-  peerCallId?: number;
+/**
+ * A control message as kept for the report. It holds the position of the segment that
+ * completed it and is itself that FrameOrigin (`origin` returns the record): a copy of the
+ * position beside it would double the objects a connection keeps, as most segments carry one
+ * message. What the message set up on the connection and its calls (a reply, a clear...)
+ * points to the record as its origin.
+ */
+export class ControlMessage implements FrameOrigin {
+  readonly fileIndex: number;
+  readonly frameNo: number;
+  readonly tsSec: number;
+  readonly tsNsec: number;
+  /** Result and error codes of the replies that carry them (RFC 2637 numbers, see CallReply for cause); undefined where the type has none. */
+  result: number | undefined = undefined;
+  error: number | undefined = undefined;
+  cause: number | undefined = undefined;
+  callId: number | undefined = undefined;
+  peerCallId: number | undefined = undefined;
+
+  constructor(
+    origin: FrameOrigin,
+    readonly from: Side,
+    readonly type: number,
+  ) {
+    this.fileIndex = origin.fileIndex;
+    this.frameNo = origin.frameNo;
+    this.tsSec = origin.tsSec;
+    this.tsNsec = origin.tsNsec;
+  }
+
+  get origin(): FrameOrigin {
+    return this;
+  }
+
+  /** The long name, e.g. "Outgoing-Call-Reply" (from the type: not kept per record). */
+  get name(): string {
+    return pptpMessageName(this.type);
+  }
 }
 
-/** A TCP flag event on the control connection. */
-export interface TcpEvent {
-  origin: FrameOrigin;
-  from: Side;
-  /** Source address of the segment. */
-  address: string;
+/** A TCP flag event on the control connection: like ControlMessage, its own origin (the segment's position). */
+export class TcpEvent implements FrameOrigin {
+  readonly fileIndex: number;
+  readonly frameNo: number;
+  readonly tsSec: number;
+  readonly tsNsec: number;
+
+  constructor(
+    origin: FrameOrigin,
+    readonly from: Side,
+    /** Source address of the segment. */
+    readonly address: string,
+  ) {
+    this.fileIndex = origin.fileIndex;
+    this.frameNo = origin.frameNo;
+    this.tsSec = origin.tsSec;
+    this.tsNsec = origin.tsNsec;
+  }
+
+  get origin(): FrameOrigin {
+    return this;
+  }
 }
 
 /** WAN-Error-Notify counters of a call (RFC 2637 §2.14), summed over its messages. */
@@ -76,11 +119,23 @@ export interface WanErrorCounts {
   alignment: number;
 }
 
-export interface CallReply {
-  origin: FrameOrigin;
+/**
+ * A reply a call or the connection keeps (Start-Control-Connection-Reply, Outgoing- and
+ * Incoming-Call-Reply, Call-Disconnect-Notify): the reply's own record, its codes all set,
+ * `cause` 0 for the replies that carry none.
+ */
+export interface CallReply extends ControlMessage {
   result: number;
   error: number;
   cause: number;
+}
+
+/** Sets the codes of a reply's record, which makes it the CallReply kept for it. */
+function replyRecord(record: ControlMessage, result: number, error: number, cause: number): CallReply {
+  record.result = result;
+  record.error = error;
+  record.cause = cause;
+  return record as CallReply;
 }
 
 export class Call {
@@ -96,7 +151,7 @@ export class Call {
   setLinkInfo: Array<{ origin: FrameOrigin; peerCallId: number; sendAccm: number; receiveAccm: number }> = noItems();
   setLinkInfoOmitted = 0;
   clear: FrameOrigin | null = null;
-  disconnect: (CallReply & { statistics: string }) | null = null;
+  disconnect: CallReply | null = null;
   /** WAN-Error-Notify counters, summed; null until the first (most calls never see one). */
   wanErrors: WanErrorCounts | null = null;
   readonly toServer = new GreDirection();
@@ -112,8 +167,6 @@ export class Call {
    * next control message put it back.
    */
   indexEvictions = 0;
-  /** Phone number (outgoing) or dialed/dialing numbers (incoming), as sent. */
-  phoneNumber = "";
 
   constructor(
     direction: "outgoing" | "incoming",
@@ -172,16 +225,14 @@ export class ControlConnection {
   answeringAddresses: string[] = noItems();
   /** Answers (server segments, new GRE sources) from addresses beyond MAX_ANSWERING_ADDRESSES: counted, not listed. */
   answersFromUnlistedAddresses = 0;
-  /** Start-Control-Connection-Request/Reply facts. */
-  clientHost = "";
-  clientVendor = "";
-  serverHost = "";
-  serverVendor = "";
+  /** The Start-Control-Connection-Reply's record, with its codes. */
   startReply: CallReply | null = null;
-  stopRequest: (FrameOrigin & { from: Side; reason: number }) | null = null;
+  /** The Stop-Control-Connection-Request's record and its reason (RFC 2637 §2.3), 0 before one. */
+  stopRequest: ControlMessage | null = null;
+  stopReason = 0;
   stopReply: FrameOrigin | null = null;
   /** PPTP Echo-Requests without a reply yet, by identifier. */
-  readonly pendingEchoes: Array<{ identifier: number; origin: FrameOrigin; from: Side }> = [];
+  pendingEchoes: Array<{ identifier: number; origin: ControlMessage }> = noItems();
   unansweredEchoes = 0;
   unansweredEchoFrames: FrameOrigin[] = noItems();
   /** Echo-Requests pushed out of pendingEchoes by a newer one beyond MAX_PENDING_ECHOES (counted as unanswered). */
@@ -258,77 +309,65 @@ export class ControlConnection {
     if (early) this.holesGivenUpEarly++;
   }
 
-  /** One decoded control message from one side. */
+  /**
+   * One decoded control message from one side. `origin` is only read here (it may be the
+   * reader's Frame, reused for the next record): the message's record keeps the position.
+   */
   message(message: PptpMessage, from: Side, origin: FrameOrigin): void {
-    // what the record keeps beside the type: filled per type, undefined where it carries none
-    let result: number | undefined;
-    let error: number | undefined;
-    let cause: number | undefined;
-    let callId: number | undefined;
-    let peerCallId: number | undefined;
+    // the record, its codes and call IDs filled per type below
+    const record = new ControlMessage(origin, from, message.type);
     switch (message.type) {
-      case Msg.StartControlConnectionRequest:
-        this.clientHost = message.hostName;
-        this.clientVendor = message.vendor;
-        break;
       case Msg.StartControlConnectionReply:
-        this.serverHost = message.hostName;
-        this.serverVendor = message.vendor;
-        this.startReply = { origin, result: message.resultCode, error: message.errorCode, cause: 0 };
-        result = message.resultCode;
-        error = message.errorCode;
+        this.startReply = replyRecord(record, message.resultCode, message.errorCode, 0);
         break;
       case Msg.StopControlConnectionRequest:
-        // written out: V8 copies a spread `...origin` on a slow path, several hundred bytes a time
-        this.stopRequest = { fileIndex: origin.fileIndex, frameNo: origin.frameNo, tsSec: origin.tsSec, tsNsec: origin.tsNsec, from, reason: message.reason };
+        this.stopRequest = record;
+        this.stopReason = message.reason;
         break;
       case Msg.StopControlConnectionReply:
-        this.stopReply = origin;
-        result = message.resultCode;
-        error = message.errorCode;
+        this.stopReply = record;
+        record.result = message.resultCode;
+        record.error = message.errorCode;
         break;
       case Msg.EchoRequest:
         if (this.pendingEchoes.length >= MAX_PENDING_ECHOES) {
           this.expireEcho(this.pendingEchoes.shift()!);
           this.echoesPushedOut++;
         }
-        this.pendingEchoes.push({ identifier: message.identifier, origin, from });
+        this.pendingEchoes = appended(this.pendingEchoes, { identifier: message.identifier, origin: record });
         break;
       case Msg.EchoReply: {
         const pending = this.pendingEchoes;
         for (let i = 0; i < pending.length; i++) {
-          if (pending[i].identifier === message.identifier && pending[i].from !== from) {
+          if (pending[i].identifier === message.identifier && pending[i].origin.from !== from) {
             pending.splice(i, 1);
             this.answeredEchoes++;
             break;
           }
         }
-        result = message.resultCode;
-        error = message.errorCode;
+        record.result = message.resultCode;
+        record.error = message.errorCode;
         break;
       }
       case Msg.OutgoingCallRequest: {
         const call = this.newCall("outgoing");
         if (call) {
           call.clientCallId = message.callId;
-          call.request = origin;
-          call.phoneNumber = message.phoneNumber;
+          call.request = record;
         }
-        callId = message.callId;
+        record.callId = message.callId;
         break;
       }
       case Msg.OutgoingCallReply: {
         // RFC 2637 §2.8: the reply's peer call ID is the request's call ID
         const call = this.findCall("client", message.peerCallId, "outgoing", true) ?? this.newCall("outgoing", message.peerCallId);
+        const reply = replyRecord(record, message.resultCode, message.errorCode, message.causeCode);
         if (call) {
           call.serverCallId = message.callId;
-          call.reply = { origin, result: message.resultCode, error: message.errorCode, cause: message.causeCode };
+          call.reply = reply;
         }
-        result = message.resultCode;
-        error = message.errorCode;
-        cause = message.causeCode;
-        callId = message.callId;
-        peerCallId = message.peerCallId;
+        record.callId = message.callId;
+        record.peerCallId = message.peerCallId;
         break;
       }
       case Msg.IncomingCallRequest: {
@@ -336,45 +375,41 @@ export class ControlConnection {
         const call = this.newCall("incoming");
         if (call) {
           call.serverCallId = message.callId;
-          call.request = origin;
-          call.phoneNumber = message.dialingNumber;
+          call.request = record;
         }
-        callId = message.callId;
+        record.callId = message.callId;
         break;
       }
       case Msg.IncomingCallReply: {
         const call = this.findCall("server", message.peerCallId, "incoming", true) ?? this.newCall("incoming", undefined, message.peerCallId);
+        const reply = replyRecord(record, message.resultCode, message.errorCode, 0);
         if (call) {
           call.clientCallId = message.callId;
-          call.reply = { origin, result: message.resultCode, error: message.errorCode, cause: 0 };
+          call.reply = reply;
         }
-        result = message.resultCode;
-        error = message.errorCode;
-        callId = message.callId;
-        peerCallId = message.peerCallId;
+        record.callId = message.callId;
+        record.peerCallId = message.peerCallId;
         break;
       }
       case Msg.IncomingCallConnected: {
         const call = this.findCall("client", message.peerCallId, "incoming", false);
-        if (call) call.connected = origin;
-        peerCallId = message.peerCallId;
+        if (call) call.connected = record;
+        record.peerCallId = message.peerCallId;
         break;
       }
       case Msg.CallClearRequest: {
         // sent by the PNS (client) with its own call ID
         const call = this.findCall("client", message.callId);
-        if (call) call.clear = origin;
-        callId = message.callId;
+        if (call) call.clear = record;
+        record.callId = message.callId;
         break;
       }
       case Msg.CallDisconnectNotify: {
         // sent by the PAC (server) with its own call ID
         const call = this.findCall("server", message.callId);
-        if (call) call.disconnect = { origin, result: message.resultCode, error: message.errorCode, cause: message.causeCode, statistics: message.callStatistics };
-        result = message.resultCode;
-        error = message.errorCode;
-        cause = message.causeCode;
-        callId = message.callId;
+        const disconnect = replyRecord(record, message.resultCode, message.errorCode, message.causeCode);
+        if (call) call.disconnect = disconnect;
+        record.callId = message.callId;
         break;
       }
       case Msg.WanErrorNotify: {
@@ -389,7 +424,7 @@ export class ControlConnection {
           w.timeouts += message.timeoutErrors;
           w.alignment += message.alignmentErrors;
         }
-        peerCallId = message.peerCallId;
+        record.peerCallId = message.peerCallId;
         break;
       }
       case Msg.SetLinkInfo: {
@@ -397,22 +432,21 @@ export class ControlConnection {
         const named = message.peerCallId;
         const call = this.findCall(from === "client" ? "server" : "client", named) ?? (this.calls.length === 1 ? this.calls[0] : undefined);
         if (call !== undefined) {
-          const entry = { origin, peerCallId: named, sendAccm: message.sendAccm, receiveAccm: message.receiveAccm };
+          const entry = { origin: record, peerCallId: named, sendAccm: message.sendAccm, receiveAccm: message.receiveAccm };
           if (call.setLinkInfo.length < MAX_TCP_EVENTS) call.setLinkInfo = appended(call.setLinkInfo, entry);
           else call.setLinkInfoOmitted++;
         }
-        peerCallId = named;
+        record.peerCallId = named;
         break;
       }
     }
-    if (this.messages.length < MAX_MESSAGES_PER_CONNECTION) {
-      // one shape for every record, built once
-      this.messages = appended(this.messages, { origin, from, type: message.type, name: message.name, result, error, cause, callId, peerCallId });
-    } else this.messagesOmitted++;
+    if (this.messages.length < MAX_MESSAGES_PER_CONNECTION) this.messages = appended(this.messages, record);
+    else this.messagesOmitted++;
   }
 
+  /** A message that could not be decoded; `origin` is only read here, as in message(). */
   malformedMessage(reason: string, origin: FrameOrigin): void {
-    if (this.malformed.length < MAX_MESSAGES_PER_CONNECTION) this.malformed = appended(this.malformed, { origin, reason });
+    if (this.malformed.length < MAX_MESSAGES_PER_CONNECTION) this.malformed = appended(this.malformed, { origin: originOf(origin), reason });
     else this.malformedOmitted++;
   }
 
@@ -433,9 +467,10 @@ export class ControlConnection {
    * appended()): most hold a few items.
    */
   finish(): void {
-    for (const echo of this.pendingEchoes) this.expireEcho(echo);
-    this.pendingEchoes.length = 0;
-    for (const call of this.calls) {
+    for (let i = 0; i < this.pendingEchoes.length; i++) this.expireEcho(this.pendingEchoes[i]);
+    this.pendingEchoes = noItems();
+    for (let i = 0; i < this.calls.length; i++) {
+      const call = this.calls[i];
       call.seal();
       call.setLinkInfo = trimmed(call.setLinkInfo);
     }

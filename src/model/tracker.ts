@@ -15,7 +15,7 @@ import { TcpFlag } from "../decode/tcp.js";
 import type { PptpMessage } from "../decode/pptp.js";
 import { type SegmentOrigin, TcpDirectionStream, type StreamEvents } from "../reassembly/tcp-stream.js";
 import { CallIndex } from "./call-index.js";
-import { ControlConnection, type Side } from "./control.js";
+import { ControlConnection, type Side, TcpEvent } from "./control.js";
 import { GreDirection } from "./gre-flow.js";
 import { type LinkKind, PppLink, PppoeEnds } from "./ppp-links.js";
 
@@ -74,6 +74,8 @@ function clientEndOf(p: Packet, fromServer: boolean): ClientEnd {
 interface TrackedConnection {
   clientEnd: ClientEnd;
   connection: ControlConnection;
+  /** The dialed (server) address as an unsigned IPv4 number, -1 for IPv6: segments are matched to it without making its text. */
+  dialed4: number;
   /** Still in the tracker's tables: not retired. */
   active: boolean;
   /** Neighbours in the order of last use (`SessionTracker.leastRecent` first). */
@@ -176,14 +178,8 @@ export class SessionTracker {
 
   private tcp(p: Packet, frame: Frame): void {
     const fromServer = p.srcPort === this.pptpPort && !(p.dstPort === this.pptpPort && p.tcpFlags & TCP_SYN && !(p.tcpFlags & TCP_ACK));
-    const src = sourceAddress(p);
-    const dst = destinationAddress(p);
-    const client = fromServer ? dst : src;
-    const clientPort = fromServer ? p.dstPort : p.srcPort;
-    const server = fromServer ? src : dst;
-    const serverPort = fromServer ? p.srcPort : p.dstPort;
     const clientEnd = clientEndOf(p, fromServer);
-    let tracked = this.findActive(clientEnd, server);
+    let tracked = this.findActive(clientEnd, p, fromServer);
     const isSyn = (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     if (tracked === undefined && fromServer) {
       // KB Q169831: the answer comes from another address than the one dialed. A SYN-ACK
@@ -198,11 +194,11 @@ export class SessionTracker {
       // the client answering an address that answered for its connection (typically a reset
       // to the SYN-ACK from another address): recorded on that connection, not a new one
       const other = this.byClientEnd.get(clientEnd);
-      if (other !== undefined && other.connection.answeringAddresses.includes(server)) {
+      if (other !== undefined && other.connection.answeringAddresses.includes(destinationAddress(p))) {
         other.connection.seen(frame);
-        const origin = originOf(frame);
-        if (p.tcpFlags & TCP_FIN) other.connection.tcpEvent("fins", { origin, from: "client", address: src });
-        if (p.tcpFlags & TCP_RST) other.connection.tcpEvent("resets", { origin, from: "client", address: src });
+        const client = other.connection.client;
+        if (p.tcpFlags & TCP_FIN) other.connection.tcpEvent("fins", new TcpEvent(frame, "client", client));
+        if (p.tcpFlags & TCP_RST) other.connection.tcpEvent("resets", new TcpEvent(frame, "client", client));
         return;
       }
     }
@@ -211,36 +207,35 @@ export class SessionTracker {
       this.retire(tracked);
       tracked = undefined;
     }
-    // the segment's position, copied once (the reader reuses the Frame) and shared by all that keep it
+    // the segment's position, copied once (the reader reuses the Frame) for the connection's
+    // start and its SYN (TCP events, messages and the stream keep copies of their own)
     let origin: FrameOrigin | null = null;
     if (tracked === undefined) {
       origin = originOf(frame);
-      tracked = this.open(clientEnd, client, clientPort, server, serverPort, origin, !fromServer);
+      tracked = this.open(clientEnd, p, fromServer, origin);
       if (!isSyn) tracked.connection.startedMidway = true;
     }
-    // a connection found by its client end from another address is not moved in the order of use
-    if (tracked.connection.dialed === server) this.markUsed(tracked);
     const connection = tracked.connection;
+    const serverDialed = serverIsDialed(tracked, p, fromServer);
+    // a connection found by its client end from another address is not moved in the order of use
+    if (serverDialed) this.markUsed(tracked);
     connection.seen(frame);
+    // the source's text: the connection's own strings, made only for an address that was not dialed
+    const src = !fromServer ? connection.client : serverDialed ? connection.dialed : sourceAddress(p);
     if (fromServer) connection.noteAnswer(src);
-    // a pure ACK is recorded in `seen` only: nothing below keeps its origin
-    if (p.payloadLength <= 0 && (p.tcpFlags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0) {
-      this.putAwayClosed(frame.tsSec);
-      return;
-    }
-    origin ??= originOf(frame);
     const from: Side = fromServer ? "server" : "client";
     if (isSyn && !fromServer) {
-      connection.syn(origin);
+      connection.syn(origin ?? originOf(frame));
       connection.clientIsn = p.tcpSeq;
     } else if (p.tcpFlags & TCP_SYN && fromServer) {
       tracked.serverIsn = p.tcpSeq;
-      connection.tcpEvent("synAcks", { origin, from, address: src });
+      connection.tcpEvent("synAcks", new TcpEvent(frame, from, src));
     }
-    if (p.tcpFlags & TCP_FIN) connection.tcpEvent("fins", { origin, from, address: src });
-    if (p.tcpFlags & TCP_RST) connection.tcpEvent("resets", { origin, from, address: src });
+    if (p.tcpFlags & TCP_FIN) connection.tcpEvent("fins", new TcpEvent(frame, from, src));
+    if (p.tcpFlags & TCP_RST) connection.tcpEvent("resets", new TcpEvent(frame, from, src));
+    // a pure ACK is recorded in `seen` only
     if (p.payloadLength > 0 || p.tcpFlags & (TCP_FIN | TCP_RST)) {
-      this.streamOf(tracked, from).segment(p.tcpSeq, p.tcpFlags, p.buf, p.payloadOffset, p.payloadLength, origin);
+      this.streamOf(tracked, from).segment(p.tcpSeq, p.tcpFlags, p.buf, p.payloadOffset, p.payloadLength, frame);
     }
     if (tracked.closedAtSec < 0 && p.tcpFlags & (TCP_FIN | TCP_RST) && connection.closed) {
       tracked.closedAtSec = frame.tsSec;
@@ -261,25 +256,30 @@ export class SessionTracker {
     }
   }
 
-  /** The active connection from `clientEnd` to `server`. */
-  private findActive(clientEnd: ClientEnd, server: string): TrackedConnection | undefined {
+  /** The active connection from `clientEnd` to the segment's server end. */
+  private findActive(clientEnd: ClientEnd, p: Packet, fromServer: boolean): TrackedConnection | undefined {
     const first = this.activeByClientEnd.get(clientEnd);
-    if (first !== undefined && first.connection.dialed === server) return first;
+    if (first !== undefined && serverIsDialed(first, p, fromServer)) return first;
     if (this.activeToOtherServers.size === 0) return undefined;
-    return this.activeToOtherServers.get(otherServerKey(clientEnd, server));
+    return this.activeToOtherServers.get(otherServerKey(clientEnd, serverOf(p, fromServer)));
   }
 
   /**
-   * `byClient`: the client sent the first segment. A connection first seen from the server
-   * side (a stray SYN-ACK, a capture starting midway) takes the client's end only while no
-   * other connection holds it, so it cannot capture the answers of the client's own.
+   * A connection for the segment `p` (`fromServer`: sent by the server). One first seen from
+   * the server side (a stray SYN-ACK, a capture starting midway) takes the client's end only
+   * while no other connection holds it, so it cannot capture the answers of the client's own.
    */
-  private open(clientEnd: ClientEnd, client: string, clientPort: number, server: string, serverPort: number, origin: FrameOrigin, byClient: boolean): TrackedConnection {
+  private open(clientEnd: ClientEnd, p: Packet, fromServer: boolean, origin: FrameOrigin): TrackedConnection {
     if (this.activeCount >= MAX_CONNECTIONS) this.evictOldest();
+    const client = fromServer ? destinationAddress(p) : sourceAddress(p);
+    const server = serverOf(p, fromServer);
+    const clientPort = fromServer ? p.dstPort : p.srcPort;
+    const serverPort = fromServer ? p.srcPort : p.dstPort;
     const connection = new ControlConnection(client, clientPort, server, serverPort, this.connectionCount++, origin);
     const tracked: TrackedConnection = {
       clientEnd,
       connection,
+      dialed4: p.ipVersion === 4 ? (fromServer ? p.src4 : p.dst4) : -1,
       active: true,
       usedBefore: null,
       usedAfter: null,
@@ -292,7 +292,7 @@ export class SessionTracker {
     else this.activeByClientEnd.set(clientEnd, tracked);
     this.activeCount++;
     this.markUsed(tracked);
-    if (byClient || !this.byClientEnd.has(clientEnd)) this.byClientEnd.set(clientEnd, tracked);
+    if (!fromServer || !this.byClientEnd.has(clientEnd)) this.byClientEnd.set(clientEnd, tracked);
     return tracked;
   }
 
@@ -491,6 +491,17 @@ export class SessionTracker {
 /** Enhanced GRE carrying PPP with a call ID (RFC 2637 §4.1): the GRE of a PPTP call. */
 function isPptpGre(p: Packet): boolean {
   return p.greVersion === 1 && p.greProtocol === GRE_PROTOCOL_PPP && p.greCallId >= 0;
+}
+
+/** The server's end of a control segment (`fromServer`: its source) as text. */
+function serverOf(p: Packet, fromServer: boolean): string {
+  return fromServer ? sourceAddress(p) : destinationAddress(p);
+}
+
+/** Whether the segment's server end is the address `tracked` dialed: compared as a number for IPv4, without making its text. */
+function serverIsDialed(tracked: TrackedConnection, p: Packet, fromServer: boolean): boolean {
+  if (p.ipVersion === 4) return tracked.dialed4 === (fromServer ? p.src4 : p.dst4);
+  return tracked.connection.dialed === serverOf(p, fromServer);
 }
 
 /** The key of a connection in `activeToOtherServers`. */

@@ -32,9 +32,13 @@
  * bytes) that continues in the next segment; a message wholly inside one in-order
  * segment is decoded straight from the frame's buffer.
  *
- * SegmentOrigin objects are kept by reference while their bytes are held or part of an
- * unfinished message, so the caller passes a fresh (or never modified) object per segment.
+ * The origin handed to segment() is read during the call only: the caller may reuse one
+ * object (e.g. the reader's Frame) for every segment. The stream copies the origins it keeps
+ * (of a held segment, an unfinished message, a resync), and an origin handed to an event is
+ * valid during the event only: a listener copies what it keeps.
  */
+import { originOf } from "../capture/frame.js";
+import { noItems } from "../model/empty-list.js";
 import {
   decodePptpMessage,
   findMagicCookie,
@@ -73,6 +77,9 @@ export interface StreamLimits {
   /** Out-of-order segments held; default MAX_HELD_SEGMENTS. */
   maxHeldSegments: number;
 }
+
+/** The limits of a stream given none: one shared object (a `{}` default would make one per stream). */
+const DEFAULT_LIMITS: StreamLimits = { maxBufferedBytes: MAX_STREAM_BUFFER_BYTES, maxHeldSegments: MAX_HELD_SEGMENTS };
 
 export interface StreamEvents {
   /**
@@ -164,8 +171,11 @@ export class TcpDirectionStream {
   private isn = -1;
   /** Sequence number of the next byte expected in order. */
   private nextSeq = 0;
-  /** Out-of-order segments, ordered by sequence number (first arrived first among equals). */
-  private held: HeldSegment[] = [];
+  /**
+   * Out-of-order segments, ordered by sequence number (first arrived first among equals). The
+   * shared empty list until a segment is held: most streams never hold one.
+   */
+  private held: HeldSegment[] = noItems();
   private heldBytes = 0;
 
   /**
@@ -186,7 +196,7 @@ export class TcpDirectionStream {
 
   constructor(
     private readonly events: StreamEvents,
-    limits: Partial<StreamLimits> = {},
+    limits: Partial<StreamLimits> = DEFAULT_LIMITS,
   ) {
     this.maxBufferedBytes = limits.maxBufferedBytes ?? MAX_STREAM_BUFFER_BYTES;
     this.maxHeldSegments = limits.maxHeldSegments ?? MAX_HELD_SEGMENTS;
@@ -361,7 +371,9 @@ export class TcpDirectionStream {
     }
     const bytes = new Uint8Array(length);
     bytes.set(buf.subarray(offset, offset + length));
-    this.held.splice(at, 0, { seq, bytes, fin, origin });
+    const segment = { seq, bytes, fin, origin: originOf(origin) };
+    if (this.held.length === 0) this.held = [segment];
+    else this.held.splice(at, 0, segment);
     this.heldBytes += length;
     this.stats.outOfOrder++;
   }
@@ -384,7 +396,7 @@ export class TcpDirectionStream {
     this.endOfData(origin);
     if (this.held.length > 0) {
       this.events.malformed(`${this.heldBytes} bytes of data after the FIN`, this.held[0].origin);
-      this.held = [];
+      this.held = noItems();
       this.heldBytes = 0;
     }
   }
@@ -475,7 +487,7 @@ export class TcpDirectionStream {
         const drop = Math.max(0, this.partialLength - RESYNC_TAIL_BYTES);
         this.skip(drop);
         this.shiftPartial(drop);
-        if (drop >= oldLength) this.partialOrigin = origin;
+        if (drop >= oldLength) this.partialOrigin = originOf(origin);
         return at;
       }
       const result = decodePptpMessage(this.partial, 0, this.partialLength);
@@ -500,7 +512,7 @@ export class TcpDirectionStream {
   /** Starts `partial` with buf[from, end) (at most a message, or a resync tail). */
   private keepPartial(buf: Uint8Array, from: number, end: number, origin: SegmentOrigin): void {
     this.partialLength = 0;
-    this.partialOrigin = origin;
+    this.partialOrigin = originOf(origin);
     this.append(buf, from, end);
   }
 
@@ -531,7 +543,7 @@ export class TcpDirectionStream {
   private startResync(reason: string, origin: SegmentOrigin): void {
     this.resyncing = true;
     this.resyncReason = reason;
-    this.resyncOrigin = origin;
+    this.resyncOrigin = originOf(origin);
     this.resyncSkipped = 0;
   }
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Packet } from "../../src/decode/packet.js";
-import { CallIndex } from "../../src/model/call-index.js";
+import { CallIndex, MAX_CALLS_PER_CALL_ID } from "../../src/model/call-index.js";
 import type { Call } from "../../src/model/control.js";
 
 const CLIENT4 = 0xc000020a; // 192.0.2.10
@@ -45,6 +45,26 @@ describe("CallIndex", () => {
     expect(index.find(toClient, false, 7)).toBe(newer);
   });
 
+  it("answers the same when a call is filed again unchanged, as every control message of its connection does, and sees a new filing", () => {
+    const index = new CallIndex();
+    const a = fakeCall("a");
+    const b = fakeCall("b");
+    const fromClient = packet4(CLIENT4, SERVER4);
+    const fromOther = packet4(OTHER_CLIENT4, SERVER4);
+    index.set(CLIENT4, "192.0.2.10", 7, a);
+    expect(index.find(fromClient, true, 7)).toBe(a);
+    // remembered as the recent answer of call ID 7: nothing for the other client
+    expect(index.find(fromOther, true, 7)).toBeUndefined();
+    index.set(CLIENT4, "192.0.2.10", 7, a);
+    expect(index.find(fromOther, true, 7)).toBeUndefined();
+    expect(index.find(fromClient, true, 7)).toBe(a);
+    // the other client's miss remembered again, then its call filed under the same ID: the miss must not hide it
+    expect(index.find(fromOther, true, 7)).toBeUndefined();
+    index.set(OTHER_CLIENT4, "192.0.2.20", 7, b);
+    expect(index.find(fromOther, true, 7)).toBe(b);
+    expect(index.find(fromClient, true, 7)).toBe(a);
+  });
+
   it("tells clients apart by the packet's source or destination", () => {
     const index = new CallIndex();
     const a = fakeCall("a");
@@ -55,6 +75,25 @@ describe("CallIndex", () => {
     expect(index.find(packet4(OTHER_CLIENT4, SERVER4), true, 7)).toBe(b);
     expect(index.find(packet4(SERVER4, OTHER_CLIENT4), false, 7)).toBe(b);
     expect(index.find(packet4(SERVER4, CLIENT4), true, 7)).toBeUndefined();
+  });
+
+  it(`keeps ${MAX_CALLS_PER_CALL_ID} clients under one call ID; one more pushes out the oldest, which counts it`, () => {
+    const index = new CallIndex();
+    // clients 10.0.0.1, 10.0.0.2, ...: one more than the index keeps per call ID
+    const clients = Array.from({ length: MAX_CALLS_PER_CALL_ID + 1 }, (_, i) => ({ address4: 0x0a000001 + i, call: fakeCall(`c${i}`) }));
+    for (const { address4, call } of clients) index.set(address4, `10.0.${(address4 >> 8) & 0xff}.${address4 & 0xff}`, 9, call);
+    const [oldest, second] = clients;
+    const newest = clients[MAX_CALLS_PER_CALL_ID];
+    expect(index.find(packet4(oldest.address4, SERVER4), true, 9)).toBeUndefined();
+    expect(oldest.call.indexEvictions).toBe(1);
+    expect(index.find(packet4(second.address4, SERVER4), true, 9)).toBe(second.call);
+    expect(index.find(packet4(newest.address4, SERVER4), true, 9)).toBe(newest.call);
+    expect(clients.slice(1).every(({ call }) => call.indexEvictions === 0)).toBe(true);
+    // filed again (its connection spoke), the oldest is back and the next oldest goes
+    index.set(oldest.address4, "10.0.0.1", 9, oldest.call);
+    expect(index.find(packet4(oldest.address4, SERVER4), true, 9)).toBe(oldest.call);
+    expect(index.find(packet4(second.address4, SERVER4), true, 9)).toBeUndefined();
+    expect(second.call.indexEvictions).toBe(1);
   });
 
   it("keeps call IDs that share a slot of recent answers apart", () => {

@@ -18,9 +18,11 @@ import type { Session } from "../../src/report/schema.js";
 import { ethernet } from "../../src/synth/ethernet.js";
 import { enhancedGre } from "../../src/synth/gre.js";
 import { ipv4 } from "../../src/synth/ipv4.js";
+import { ipv6 } from "../../src/synth/ipv6.js";
 import type { SynthRecord } from "../../src/synth/pcap-writer.js";
 import { configurePacket, echoPacket, ipcpOption, lcpOption } from "../../src/synth/ppp-control.js";
 import { PppDirection, ppp, pppoeSession, pppWithDirection } from "../../src/synth/ppp.js";
+import { buildPptpMessage } from "../../src/synth/pptp.js";
 import { establishCall, healthySession, incomingCall, negotiatePpp, outgoingCall, startControlConnection } from "../../src/synth/sessions.js";
 import { TcpFlag, tcp } from "../../src/synth/tcp.js";
 import { CaptureFolder, conversation, frameTime, mergeByTime, sessionParameters, START_SEC, TalliedConversation } from "./conversation-captures.js";
@@ -567,26 +569,55 @@ describe("a closed control connection", () => {
   });
 });
 
-describe("limits", () => {
-  /** Feeds bare IPv4 datagrams (LINKTYPE_RAW) to a tracker, one frame each. */
-  function feeder(): { tracker: SessionTracker; feed: (datagram: Buffer) => void } {
-    const decoder = new Decoder();
-    const tracker = new SessionTracker(decoder, 1723);
-    const frame = new Frame();
-    frame.linkType = LinkType.RAW;
-    frame.tsSec = START_SEC;
-    const feed = (datagram: Buffer): void => {
-      frame.frameNo++;
-      frame.tsNsec = (frame.frameNo * 1000) % 1e9;
-      frame.tsSec = START_SEC + Math.floor((frame.frameNo * 1000) / 1e9);
-      frame.buf = datagram;
-      frame.caplen = frame.origLen = datagram.length;
-      decoder.decode(frame);
-      tracker.frame(decoder.packet, frame);
-    };
-    return { tracker, feed };
-  }
+/** Feeds bare IP datagrams (LINKTYPE_RAW: IPv4 or IPv6) to a tracker, one frame each. */
+function feeder(): { tracker: SessionTracker; feed: (datagram: Buffer) => void } {
+  const decoder = new Decoder();
+  const tracker = new SessionTracker(decoder, 1723);
+  const frame = new Frame();
+  frame.linkType = LinkType.RAW;
+  frame.tsSec = START_SEC;
+  const feed = (datagram: Buffer): void => {
+    frame.frameNo++;
+    frame.tsNsec = (frame.frameNo * 1000) % 1e9;
+    frame.tsSec = START_SEC + Math.floor((frame.frameNo * 1000) / 1e9);
+    frame.buf = datagram;
+    frame.caplen = frame.origLen = datagram.length;
+    decoder.decode(frame);
+    tracker.frame(decoder.packet, frame);
+  };
+  return { tracker, feed };
+}
 
+describe("an IPv6 control connection", () => {
+  const V6_CLIENT = "2001:db8::10";
+  const V6_SERVER = "2001:db8::1";
+  const V6_OTHER = "2001:db8::7";
+  const segment = (src: string, dst: string, srcPort: number, dstPort: number, seq: number, flags: number, payload?: Uint8Array): Buffer =>
+    ipv6({ src, dst, payload: tcp({ srcPort, dstPort, seq, ack: 1, flags, payload }) });
+
+  it("matches the server's answers by address text, and lists an answer from another address (KB Q169831)", () => {
+    const { tracker, feed } = feeder();
+    feed(segment(V6_CLIENT, V6_SERVER, 40000, 1723, 100, TcpFlag.SYN));
+    feed(segment(V6_SERVER, V6_CLIENT, 1723, 40000, 500, TcpFlag.SYN | TcpFlag.ACK));
+    feed(segment(V6_CLIENT, V6_SERVER, 40000, 1723, 101, TcpFlag.ACK | TcpFlag.PSH, buildPptpMessage({ type: Msg.StartControlConnectionRequest })));
+    feed(segment(V6_SERVER, V6_CLIENT, 1723, 40000, 501, TcpFlag.ACK | TcpFlag.PSH, buildPptpMessage({ type: Msg.StartControlConnectionReply, resultCode: 1 })));
+    // 156 bytes of Start-Control-Connection-Reply later, an Echo-Request of the same stream from another address
+    feed(segment(V6_OTHER, V6_CLIENT, 1723, 40000, 657, TcpFlag.ACK | TcpFlag.PSH, buildPptpMessage({ type: Msg.EchoRequest, identifier: 3 })));
+    const { connections } = tracker.finish();
+    expect(connections).toHaveLength(1);
+    const c = connections[0];
+    expect([c.client, c.clientPort, c.dialed, c.startedMidway]).toEqual([V6_CLIENT, 40000, V6_SERVER, false]);
+    expect(c.synAcks.map((e) => [e.origin.frameNo, e.address])).toEqual([[2, V6_SERVER]]);
+    expect(c.messages.map((m) => [m.origin.frameNo, m.from, m.type])).toEqual([
+      [3, "client", Msg.StartControlConnectionRequest],
+      [4, "server", Msg.StartControlConnectionReply],
+      [5, "server", Msg.EchoRequest],
+    ]);
+    expect(c.answeringAddresses).toEqual([V6_SERVER, V6_OTHER]);
+  });
+});
+
+describe("limits", () => {
   /** A client SYN from 10.1.x.y (one address per connection) to the control port. */
   function syn(i: number): Buffer {
     return ipv4({ src: `10.1.${i >> 8}.${i & 0xff}`, dst: SERVER, payload: tcp({ srcPort: 40000, dstPort: 1723, seq: i, flags: TcpFlag.SYN }) });

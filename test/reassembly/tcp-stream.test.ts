@@ -181,6 +181,30 @@ describe("TcpDirectionStream in order", () => {
   });
 });
 
+describe("TcpDirectionStream handed one origin object for every segment, as the reader's Frame is", () => {
+  it("keeps the frames of a split message, a held segment and a bad message while the object moves on", () => {
+    const h = opened();
+    const reused = origin(0);
+    const feedAs = (frameNo: number, seq: number, flags: number, payload: Uint8Array): void => {
+      Object.assign(reused, origin(frameNo));
+      h.stream.segment(seq >>> 0, flags, payload, 0, payload.length, reused);
+    };
+    feedAs(2, DATA, ACK, OCRQ.subarray(0, 100)); // the first 100 of 168 bytes
+    feedAs(3, DATA + 168 + 16, ACK | PSH, echo("00000009")); // after the Call-Clear-Request not yet sent: held
+    feedAs(4, DATA + 100, ACK | PSH, Buffer.concat([OCRQ.subarray(100), ccrq("0001")])); // the rest, then the held one
+    // 16 bytes that are no message (magic cookie 0xffffffff), then a Set-Link-Info
+    feedAs(5, DATA + 200, ACK | PSH, Buffer.alloc(16, 0xff));
+    feedAs(6, DATA + 216, ACK | PSH, sli("0002"));
+    expect(h.events).toEqual([
+      { message: 7, id: 0x1234, frame: 4, first: 2 },
+      { message: 12, id: 1, frame: 4, first: 4 },
+      { message: 5, id: 9, frame: 3, first: 3 },
+      { malformed: "bad magic cookie 0xffffffff (expected 0x1a2b3c4d); 16 bytes skipped to the next message", frame: 5 },
+      { message: 15, id: 2, frame: 6, first: 6 },
+    ]);
+  });
+});
+
 describe("TcpDirectionStream out of order and repeated", () => {
   it("holds segments that come early and releases them in order (3, 1, 2)", () => {
     const h = opened();
