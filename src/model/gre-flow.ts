@@ -221,7 +221,9 @@ function waitedFor(sent: SequenceHistory, seq: number, lastAckSeconds: number): 
 /** The time `millis` after `origin` (the history keeps times to the millisecond). */
 function timeAfter(origin: FrameOrigin, millis: number): { tsSec: number; tsNsec: number } {
   const nanos = origin.tsNsec + millis * 1e6;
-  return { tsSec: origin.tsSec + Math.floor(nanos / 1e9), tsNsec: nanos % 1e9 };
+  // `| 0`: the remainder is a whole number below 1e9, but V8 keeps a `%` of doubles as a double,
+  // and one double stored as tsNsec makes every position's tsNsec a boxed number
+  return { tsSec: origin.tsSec + Math.floor(nanos / 1e9), tsNsec: (nanos % 1e9) | 0 };
 }
 
 /** Whether the sorted `frames` hold one after `after` and before `before` (binary search). */
