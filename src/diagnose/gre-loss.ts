@@ -174,16 +174,17 @@ function directionFinding(facts: SessionFacts, capture: CaptureFacts, senderSide
   // the PPP rules' scope already holds the call's place in words: one text per session, not per finding
   const where = sessionScope(facts, capture)?.where ?? callPlace(session);
   let severity: Severity = blackHole !== null || (lost >= MIN_LOST_FOR_WARNING && lost / sent >= MIN_LOSS_SHARE_FOR_WARNING) ? "warning" : "info";
-  let caveat = "";
   if (severity === "warning" && blackHole === null && gapLost > 0 && connection.gapBytes > 0) {
     severity = "info";
-    caveat = ` The capture also misses ${counted(connection.gapBytes, "byte")} of the TCP control stream, which TCP would have retransmitted: the capture itself dropped packets, so the gaps may be capture loss, not network loss.`;
+    parts.push(`The capture also misses ${counted(connection.gapBytes, "byte")} of the TCP control stream, which TCP would have retransmitted: the capture itself dropped packets, so the gaps may be capture loss, not network loss.`);
   }
   const share = ` (${percent(lost, sent)} of ${sent} sent)`;
+  parts.unshift(`GRE from ${sender} to ${receiver} on ${where} lost ${counted(lost, "packet")}${share}.`);
   return {
     code: CODE,
     severity,
-    message: `GRE from ${sender} to ${receiver} on ${where} lost ${counted(lost, "packet")}${share}. ${parts.join(" ")}${caveat}`,
+    // joined, the message is one string; a template would keep it as a tree of its pieces (most sessions have this finding)
+    message: parts.join(" "),
     frames: evidence(refs, frames),
     detail,
     remedy: greLoss.explain.remedy,

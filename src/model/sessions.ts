@@ -5,7 +5,7 @@
  */
 import { type FrameOrigin, isoTime, originBefore as before } from "../capture/frame.js";
 import type { ControlMessageSummary, FrameRef, Link, PppReport, ProtocolReport, Session } from "../report/schema.js";
-import { type Call, type ControlConnection } from "./control.js";
+import { type Call, type ControlConnection, type ControlMessage } from "./control.js";
 import type { NegotiationSummary, PppSummary } from "./ppp-negotiation.js";
 import type { PppLink } from "./ppp-links.js";
 
@@ -55,18 +55,19 @@ export function buildSessions(connections: readonly ControlConnection[], refs: F
 function buildSession(connection: ControlConnection, call: Call | null, ppp: PppSummary | null, n: number, refs: FrameRefs, captureEnd: FrameOrigin | null): Session {
   let first = connection.first;
   let last = connection.last;
-  for (const flow of call ? [call.toServer, call.toClient] : []) {
-    if (flow.first && before(flow.first, first)) first = flow.first;
-    if (flow.first && before(last, flow.last)) last = flow.last;
+  if (call !== null) {
+    // GRE can start before the control connection's first frame seen and go on after its last
+    for (const flow of [call.toServer, call.toClient]) {
+      const flowFirst = flow.first; // a new object per read: read once
+      if (flowFirst === null) continue;
+      if (before(flowFirst, first)) first = flowFirst;
+      const flowLast = flow.last;
+      if (before(last, flowLast)) last = flowLast;
+    }
   }
   // in capture order: messages held behind a lost segment are delivered late (sorted only then)
   const inOrder = isSorted(connection.messages, byCaptureOrder) ? connection.messages : [...connection.messages].sort(byCaptureOrder);
-  const messages: ControlMessageSummary[] = inOrder.map((m) => {
-    const summary: ControlMessageSummary = { frame: refs.ref(m.origin), time: refs.time(m.origin), from: m.from, type: m.name };
-    if (m.result !== undefined) summary.result = m.result;
-    if (m.error !== undefined) summary.error = m.error;
-    return summary;
-  });
+  const messages = inOrder.map((m) => messageSummary(m, refs));
   return {
     id: `s${n}`,
     client: connection.client,
@@ -88,6 +89,17 @@ function buildSession(connection: ControlConnection, call: Call | null, ppp: Ppp
     ppp: pppReport(ppp),
     findings: [],
   };
+}
+
+function messageSummary(m: ControlMessage, refs: FrameRefs): ControlMessageSummary {
+  const frame = refs.ref(m.origin);
+  const time = refs.time(m.origin);
+  // replies carry both codes: built in their final shape, as a property added later would take a backing store of its own
+  if (m.result !== undefined && m.error !== undefined) return { frame, time, from: m.from, type: m.name, result: m.result, error: m.error };
+  const summary: ControlMessageSummary = { frame, time, from: m.from, type: m.name };
+  if (m.result !== undefined) summary.result = m.result;
+  if (m.error !== undefined) summary.error = m.error;
+  return summary;
 }
 
 function byCaptureOrder(a: { origin: FrameOrigin }, b: { origin: FrameOrigin }): number {

@@ -144,13 +144,22 @@ function findingLines(report: Report): string[] {
   const findings = findingsWithSession(report);
   if (findings.length === 0) return ["## Findings", "", "No findings.", ""];
   const lines = ["## Findings", "", "Frames are Wireshark frame numbers (file#frame when there are several files).", ""];
+  // a rule's remedy is one text, and its findings mostly come in a row: escaped once per run of them
+  let remedy = "";
+  let remedyLine = "";
   findings.forEach(({ finding: f, session }, i) => {
     lines.push(`### ${i + 1}. ${SEVERITY_LABEL[f.severity]}: ${md(f.code)}${session ? ` (session ${md(session)})` : " (capture)"}`, "");
     lines.push(escapeMarkdownLine(f.message), "");
     if (f.frames.length > 0) lines.push(`- **Evidence frames:** ${md(frameList(f.frames))}`);
     if (f.detail) lines.push(`- **Detail:** ${md(f.detail)}`);
     if (f.recommended) lines.push(`- **Recommended address:** ${md(f.recommended)}`);
-    if (f.remedy) lines.push(`- **Remedy:** ${md(f.remedy)}`);
+    if (f.remedy) {
+      if (f.remedy !== remedy) {
+        remedy = f.remedy;
+        remedyLine = `- **Remedy:** ${md(remedy)}`;
+      }
+      lines.push(remedyLine);
+    }
     if (f.frames.length > 0 || f.detail || f.recommended || f.remedy) lines.push("");
   });
   return lines;

@@ -16,16 +16,89 @@ export interface TableOptions {
   color: boolean;
 }
 
+/** Spaces each side of a cell's text (cli-table3's default, given so that tableText can count it). */
+const CELL_PADDING = 1;
 /** Plain table borders: cli-table3 would otherwise colour the header itself. */
-const PLAIN = { head: [], border: [] };
+const PLAIN = { head: [], border: [], "padding-left": CELL_PADDING, "padding-right": CELL_PADDING };
+/** The lines inside a table (cli-table3's default characters), given so that tableText can draw rows itself. */
+const INNER = { left: "│", middle: "│", right: "│", rowLeft: "├", rowLine: "─", rowCross: "┼", rowRight: "┤" };
+const INNER_CHARS = {
+  left: INNER.left,
+  middle: INNER.middle,
+  right: INNER.right,
+  "left-mid": INNER.rowLeft,
+  mid: INNER.rowLine,
+  "mid-mid": INNER.rowCross,
+  "right-mid": INNER.rowRight,
+};
+/**
+ * Cells that tableText draws itself: printable ASCII, one column per character as cli-table3
+ * (string-width) counts, and the colour codes of color.ts, which take none.
+ */
+const DRAWN_HERE = /^(?:[\x20-\x7e]|\u001b\[\d+m)*$/;
+const COLOUR_CODE = /\u001b\[\d+m/g;
+
+type Row = Array<string | number>;
+
+/**
+ * The table as cli-table3 draws it with a header and a line between rows. cli-table3 lays a
+ * table out cell by cell against every row above it and measures each cell several times,
+ * which took 2 s for 2,000 sessions; so it draws here only the borders and header, and the
+ * rows with other than DRAWN_HERE cells (wide or combining characters, emoji), at the widths
+ * of the whole table. The other rows are drawn directly, as cli-table3 would.
+ */
+export function tableText(head: string[], rows: readonly Row[]): string {
+  const widths = head.map(cellWidth);
+  for (const row of rows) for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i], cellWidth(row[i]));
+  const [top, ...headerAndBottom] = cliTableLines(head, [], widths);
+  const bottom = headerAndBottom.pop()!;
+  const between = INNER.rowLeft + widths.map((w) => INNER.rowLine.repeat(w)).join(INNER.rowCross) + INNER.rowRight;
+  const lines = [top, ...headerAndBottom];
+  for (const row of rows) {
+    lines.push(between);
+    if (row.every((cell) => DRAWN_HERE.test(String(cell)))) lines.push(rowLine(row, widths));
+    else lines.push(...cliTableLines([], [row], widths).slice(1, -1));
+  }
+  lines.push(bottom);
+  return lines.join("\n");
+}
+
+/** A row of DRAWN_HERE cells as cli-table3 draws it: each padded, left-aligned, to its column's width. */
+function rowLine(row: Row, widths: readonly number[]): string {
+  const pad = " ".repeat(CELL_PADDING);
+  const cells = row.map((cell, i) => {
+    const text = String(cell);
+    return pad + text + " ".repeat(widths[i] - columns(text) - 2 * CELL_PADDING) + pad;
+  });
+  return INNER.left + cells.join(INNER.middle) + INNER.right;
+}
+
+/** Columns a DRAWN_HERE text takes. */
+function columns(text: string): number {
+  return text.includes("\u001b") ? text.replace(COLOUR_CODE, "").length : text.length;
+}
+
+/** The lines of a cli-table3 table at the given column widths, from its top border to its bottom one. */
+function cliTableLines(head: string[], rows: readonly Row[], colWidths: number[]): string[] {
+  const table = new Table({ head, style: PLAIN, chars: INNER_CHARS, colWidths });
+  table.push(...rows);
+  return table.toString().split("\n");
+}
+
+/** Columns a cell takes with its padding, as cli-table3 counts them (wide characters two, colour codes none): others measured by it. */
+function cellWidth(cell: string | number): number {
+  const text = String(cell);
+  if (DRAWN_HERE.test(text)) return columns(text) + 2 * CELL_PADDING;
+  const probe = new Table({ style: PLAIN });
+  probe.push([text]);
+  probe.toString();
+  return probe.options.colWidths[0]!;
+}
 
 export function renderTable({ report, traffic }: Analysis, options: TableOptions = { color: false }): string {
-  const captures = new Table({
-    head: ["File", "Format", "Link types", "Packets", "Bytes", "First packet", "Span", "PPTP control", "GRE", "PPP"],
-    style: PLAIN,
-  });
-  report.captures.forEach((c, i) => {
-    captures.push([
+  const captures = tableText(
+    ["File", "Format", "Link types", "Packets", "Bytes", "First packet", "Span", "PPTP control", "GRE", "PPP"],
+    report.captures.map((c, i) => [
       t(c.file),
       c.format,
       c.linkTypes.map(linkTypeName).join(", "),
@@ -36,43 +109,33 @@ export function renderTable({ report, traffic }: Analysis, options: TableOptions
       traffic[i].pptpControlSegments,
       traffic[i].grePackets,
       traffic[i].pppFrames,
-    ]);
-  });
-  const lines = [captures.toString()];
+    ]),
+  );
+  const lines = [captures];
   if (report.sessions.length > 0) {
-    const sessions = new Table({
-      head: ["Session", "Client", "Dialed", "Answered from", "Call IDs (client/server)", "LCP", "Auth", "IPCP", "Outcome"],
-      style: PLAIN,
-    });
-    for (const s of report.sessions) {
-      const answered = answeringAddresses(s);
-      sessions.push([
-        t(s.id),
-        t(endpoint(s.client, s.clientPort)),
-        t(s.dialed),
-        t(answered.join(", ") || "-"),
-        `${s.clientCallId ?? "-"} / ${s.serverCallId ?? "-"}`,
-        t(protocolText(s.ppp.lcp)),
-        t(authText(s.ppp)),
-        t(ipcpText(s.ppp)),
-        options.color ? paint(OUTCOME_STYLE[s.outcome], t(s.outcome)) : t(s.outcome),
-      ]);
-    }
-    lines.push("", sessions.toString());
+    const sessions = report.sessions.map((s) => [
+      t(s.id),
+      t(endpoint(s.client, s.clientPort)),
+      t(s.dialed),
+      t(answeringAddresses(s).join(", ") || "-"),
+      `${s.clientCallId ?? "-"} / ${s.serverCallId ?? "-"}`,
+      t(protocolText(s.ppp.lcp)),
+      t(authText(s.ppp)),
+      t(ipcpText(s.ppp)),
+      options.color ? paint(OUTCOME_STYLE[s.outcome], t(s.outcome)) : t(s.outcome),
+    ]);
+    lines.push("", tableText(["Session", "Client", "Dialed", "Answered from", "Call IDs (client/server)", "LCP", "Auth", "IPCP", "Outcome"], sessions));
   }
   if (report.links.length > 0) {
-    const links = new Table({ head: ["PPP link", "Local", "Peer", "IPCP addresses", "Auth", "Frames"], style: PLAIN });
-    for (const l of report.links) {
-      links.push([
-        l.kind === "pppoe" ? `PPPoE session ${l.sessionId}` : `PPP (${linkTypeName(l.linkType)})`,
-        t(l.local ?? "-"),
-        t(l.peer ?? "-"),
-        t(l.addresses.join(", ") || "-"),
-        t(authText(l.ppp)),
-        t(l.frames.map(formatFrameRef).join("-")),
-      ]);
-    }
-    lines.push("", links.toString());
+    const links = report.links.map((l) => [
+      l.kind === "pppoe" ? `PPPoE session ${l.sessionId}` : `PPP (${linkTypeName(l.linkType)})`,
+      t(l.local ?? "-"),
+      t(l.peer ?? "-"),
+      t(l.addresses.join(", ") || "-"),
+      t(authText(l.ppp)),
+      t(l.frames.map(formatFrameRef).join("-")),
+    ]);
+    lines.push("", tableText(["PPP link", "Local", "Peer", "IPCP addresses", "Auth", "Frames"], links));
   }
   const findings = findingsWithSession(report);
   if (findings.length > 0) {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/analyze.js";
 import { escapeJsonText } from "../../src/report/escape.js";
-import { jsonPieces, renderJson } from "../../src/report/json.js";
+import { LIST_ITEMS_PER_PIECE, jsonPieces, renderJson } from "../../src/report/json.js";
 import type { Report } from "../../src/report/schema.js";
 import { writeHostileCapture } from "./hostile-capture.js";
 
@@ -28,16 +28,19 @@ describe("the JSON report in pieces", () => {
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(report)));
   });
 
-  it("one piece per session and one per separator, plus the lines around them; empty lists stay on one line", () => {
-    const session = { id: "s1", findings: [] };
-    const report = { schema: "pptp-analyze/1", sessions: [session, { ...session, id: "s2" }], links: [], findings: [] } as unknown as Report;
+  it("a piece per LIST_ITEMS_PER_PIECE sessions and one per separator, plus the lines around them; empty lists stay on one line", () => {
+    const sessions = Array.from({ length: LIST_ITEMS_PER_PIECE + 1 }, (_, i) => ({ id: `s${i + 1}`, findings: [] }));
+    const report = { schema: "pptp-analyze/1", sessions, links: [], findings: [] } as unknown as Report;
+    // each session as JSON.stringify(report, null, 2) indents it inside the list
+    const sessionText = (n: number): string => `    {\n      "id": "s${n}",\n      "findings": []\n    }`;
+    const firstPiece = Array.from({ length: LIST_ITEMS_PER_PIECE }, (_, i) => sessionText(i + 1)).join(",\n");
     expect([...jsonPieces(report)]).toEqual([
       "{\n",
       '  "schema": "pptp-analyze/1",\n',
       '  "sessions": [\n',
-      '    {\n      "id": "s1",\n      "findings": []\n    }',
+      firstPiece,
       ",\n",
-      '    {\n      "id": "s2",\n      "findings": []\n    }',
+      sessionText(LIST_ITEMS_PER_PIECE + 1),
       "\n",
       "  ],\n",
       '  "links": [],\n',

@@ -1,9 +1,10 @@
 import { fileURLToPath } from "node:url";
+import Table from "cli-table3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Analysis, analyzeCaptures } from "../../src/analyze.js";
-import { useColor } from "../../src/report/color.js";
+import { paint, useColor } from "../../src/report/color.js";
 import type { Finding } from "../../src/report/schema.js";
-import { renderTable } from "../../src/report/table.js";
+import { renderTable, tableText } from "../../src/report/table.js";
 import { HOSTILE, writeHostileCapture } from "./hostile-capture.js";
 
 const HEALTHY = fileURLToPath(new URL("../../fixtures/healthy.pcap", import.meta.url));
@@ -97,6 +98,52 @@ describe("renderTable", () => {
     for (const table of coloured.replace(OUR_SGR, "").split("\n\n").filter((t) => t.startsWith("┌"))) {
       expect(new Set(table.split("\n").filter((l) => l !== "").map((l) => l.length)).size).toBe(1);
     }
+  });
+});
+
+describe("tableText", () => {
+  /** The oracle: the whole table drawn by cli-table3 itself, as renderTable drew it before tableText. */
+  const cliTable = (head: string[], rows: Array<Array<string | number>>): string => {
+    const table = new Table({ head, style: { head: [], border: [] } });
+    table.push(...rows);
+    return table.toString();
+  };
+  const HEAD = ["Session", "Peer", "Packets", "Outcome"];
+
+  it("draws printable ASCII rows exactly as cli-table3 does, widths taken from the widest cell, header included", () => {
+    const rows = [
+      ["s1", "alice", 7, "established"],
+      ["s2", "", 12345, "failed"],
+      ["s3", "a much longer peer name than the header", 0, "incomplete"],
+    ];
+    const text = tableText(HEAD, rows);
+    expect(text).toBe(cliTable(HEAD, rows));
+    // hand-checked: "a much longer peer name than the header" is 39 columns, plus one space each side
+    expect(text.split("\n")[0]).toBe(`┌─────────┬${"─".repeat(41)}┬─────────┬─────────────┐`);
+    expect(text.split("\n")[3]).toBe(`│ s1      │ alice${" ".repeat(35)}│ 7       │ established │`);
+  });
+
+  it("rows with wide characters, combining marks, emoji and colour codes: cli-table3 measures them, the table is the same", () => {
+    const rows = [
+      ["s1", "名前", 1, paint("green", "established")], // CJK: two columns each
+      ["s2", "e\u0301te\u0301", 2, paint("red", "failed")], // combining acute accents: no column
+      ["s3", "bob \u{1F600}", 3, "incomplete"], // an emoji: two columns
+      ["s4", "plain", 4, "incomplete"],
+      ["s5", "painted", 5, paint("yellow", "incomplete")], // colour codes: no columns
+    ];
+    expect(tableText(HEAD, rows)).toBe(cliTable(HEAD, rows));
+    // alone, the CJK name takes 4 columns, as many as the header "Peer": the column is 4 + padding, not 2 + padding
+    expect(tableText(HEAD, rows.slice(0, 1)).split("\n")[3]).toContain("│ 名前 │");
+  });
+
+  it("a table of 2,500 rows (past what cli-table3 lays out in reasonable time) is the same as cli-table3's", () => {
+    const peer = (i: number): string => (i % 997 === 0 ? `peer ${"長".repeat(i % 5)}` : `peer${i}`);
+    const rows = Array.from({ length: 2500 }, (_, i) => [`s${i + 1}`, peer(i), i * 7, i % 2 === 0 ? "established" : paint("red", "failed")]);
+    expect(tableText(HEAD, rows)).toBe(cliTable(HEAD, rows));
+  });
+
+  it("no rows: the header between its borders", () => {
+    expect(tableText(HEAD, [])).toBe(cliTable(HEAD, []));
   });
 });
 
