@@ -22,6 +22,7 @@
  */
 import { type FrameOrigin, originBefore } from "../capture/frame.js";
 import type { Call, ControlConnection, ControlMessage, Side } from "../model/control.js";
+import { noItems } from "../model/empty-list.js";
 import type { OrphanFlow } from "../model/tracker.js";
 import { PptpMessageType as Msg } from "../decode/pptp.js";
 import { pppProtocolName } from "../decode/ppp/protocols.js";
@@ -220,25 +221,69 @@ function callBefore(connection: ControlConnection, origin: FrameOrigin): Call {
 /**
  * Calls on other control connections from the same client address to the same server, at the
  * same time, with the same client (or server) call ID: GRE between the two addresses cannot
- * tell them apart.
+ * tell them apart. A call that shares both IDs is listed once for each.
  */
 export function sharedCallIds(facts: SessionFacts, capture: CaptureFacts): Array<{ other: SessionFacts; side: Side; callId: number }> {
   const { connection, call } = facts;
   if (call === null || (call.request === null && call.reply === null)) return [];
-  const sameClient = sessionsByClient(capture).get(connection.client) ?? [];
-  if (sameClient.length < 2) return []; // the session alone: nothing to share an ID with
   const span = callSpan(connection, call);
   const shared: Array<{ other: SessionFacts; side: Side; callId: number }> = [];
-  for (const other of sameClient) {
-    const otherCall = other.call;
-    if (other.connection === connection || otherCall === null || (otherCall.request === null && otherCall.reply === null)) continue;
-    if (other.connection.client !== connection.client || other.connection.dialed !== connection.dialed) continue;
+  for (const other of sessionsSharingAnId(facts, capture)) {
+    const otherCall = other.call!;
+    if (other.connection === connection || (otherCall.request === null && otherCall.reply === null)) continue;
     const otherSpan = callSpan(other.connection, otherCall);
     if (!originBefore(span.start, otherSpan.end) || !originBefore(otherSpan.start, span.end)) continue;
     if (call.clientCallId !== null && call.clientCallId === otherCall.clientCallId) shared.push({ other, side: "client", callId: call.clientCallId });
-    else if (call.serverCallId !== null && call.serverCallId === otherCall.serverCallId) shared.push({ other, side: "server", callId: call.serverCallId });
+    if (call.serverCallId !== null && call.serverCallId === otherCall.serverCallId) shared.push({ other, side: "server", callId: call.serverCallId });
   }
   return shared;
+}
+
+interface CallIdIndex {
+  /** Sessions with a call by callIdKey, each under its client's and its server's call ID. */
+  sessions: Map<string, SessionFacts[]>;
+  /** Each session's place in the capture. */
+  place: Map<SessionFacts, number>;
+}
+
+const byCallIdCache = new WeakMap<CaptureFacts, CallIdIndex>();
+
+/** One client's calls to one server that have `callId` as the `side`'s call ID. */
+function callIdKey(connection: ControlConnection, side: Side, callId: number): string {
+  return `${side} ${callId} ${connection.client} ${connection.dialed}`;
+}
+
+/**
+ * The sessions from the same client to the same server whose call has the session's client
+ * or server call ID (the session itself too), in capture order. Looked up in an index built
+ * once per capture: thousands of sessions can come from one NAT address, and comparing each
+ * with every other took seconds.
+ */
+function sessionsSharingAnId(facts: SessionFacts, capture: CaptureFacts): readonly SessionFacts[] {
+  let index = byCallIdCache.get(capture);
+  if (index === undefined) {
+    index = { sessions: new Map(), place: new Map() };
+    for (const session of capture.sessions) {
+      if (session.call === null) continue;
+      index.place.set(session, index.place.size);
+      for (const side of ["client", "server"] as const) {
+        const callId = side === "client" ? session.call.clientCallId : session.call.serverCallId;
+        if (callId === null) continue;
+        const key = callIdKey(session.connection, side, callId);
+        const list = index.sessions.get(key);
+        if (list === undefined) index.sessions.set(key, [session]);
+        else list.push(session);
+      }
+    }
+    byCallIdCache.set(capture, index);
+  }
+  const { connection, call } = facts;
+  const withClientId = call?.clientCallId == null ? noItems<SessionFacts>() : (index.sessions.get(callIdKey(connection, "client", call.clientCallId)) ?? noItems());
+  const withServerId = call?.serverCallId == null ? noItems<SessionFacts>() : (index.sessions.get(callIdKey(connection, "server", call.serverCallId)) ?? noItems());
+  if (withServerId.length <= 1) return withClientId;
+  if (withClientId.length <= 1) return withServerId;
+  const place = index.place;
+  return [...new Set([...withClientId, ...withServerId])].sort((a, b) => place.get(a)! - place.get(b)!);
 }
 
 // ------------------------------------------------------------------ the rule
@@ -302,22 +347,41 @@ function strayFinding(stray: StrayMessage, facts: SessionFacts, capture: Capture
   };
 }
 
-function sharedFinding(facts: SessionFacts, shared: { other: SessionFacts; side: Side; callId: number }, capture: CaptureFacts): Finding {
+/**
+ * Calls named in one finding about a shared call ID; the others are counted. Behind a NAT
+ * address, thousands of calls can share an ID, and a finding per pair grew with the square.
+ */
+const MAX_SHARING_CALLS_LISTED = 8;
+
+type SharedCallId = ReturnType<typeof sharedCallIds>[number];
+
+/** The calls that share this session's `side` call ID with it, in one finding. */
+function sharedFinding(facts: SessionFacts, sharing: readonly SharedCallId[], capture: CaptureFacts): Finding {
   const { refs } = capture;
   const { connection, call } = facts;
-  const { other, side, callId } = shared;
+  const { side, callId } = sharing[0];
+  const listed = sharing.slice(0, MAX_SHARING_CALLS_LISTED);
+  const more = sharing.length - listed.length;
   const setUp = (c: Call) => c.request ?? c.reply!.origin;
   const towards = side === "client" ? `GRE from ${connection.dialed} to ${connection.client}` : `GRE from ${connection.client} to ${connection.dialed}`;
+  const others = listed.map(({ other }) => `${endpoint(other.connection.client, other.connection.clientPort)} (${frameText(refs, setUp(other.call!))})`).join(", ");
+  const moreText = more > 0 ? `, and ${more} more` : "";
+  const ports = listed.map(({ other }) => other.connection.clientPort).join(", ");
+  const thisOne = `this one from ${endpoint(connection.client, connection.clientPort)} (${frameText(refs, setUp(call!))})`;
+  const message =
+    sharing.length === 1
+      ? `Two calls from ${connection.client} to ${connection.dialed} use the same ${side} call ID ${idText(callId)} at the same time: ${thisOne} and the one from ${others}. ` +
+        `${towards} is told apart by nothing but that call ID, so one call's packets reach the other's ${side} or are dropped: ` +
+        `two PPTP clients behind one NAT address, and the NAT does not map their call IDs.`
+      : `${sharing.length + 1} calls from ${connection.client} to ${connection.dialed} use the same ${side} call ID ${idText(callId)} at the same time: ${thisOne} and the ones from ${others}${moreText}. ` +
+        `${towards} is told apart by nothing but that call ID, so one call's packets reach another's ${side} or are dropped: ` +
+        `PPTP clients behind one NAT address, and the NAT does not map their call IDs.`;
   return {
     code: CODE,
     severity: "error",
-    message:
-      `Two calls from ${connection.client} to ${connection.dialed} use the same ${side} call ID ${idText(callId)} at the same time: ` +
-      `this one from ${endpoint(connection.client, connection.clientPort)} (${frameText(refs, setUp(call!))}) and the one from ${endpoint(other.connection.client, other.connection.clientPort)} (${frameText(refs, setUp(other.call!))}). ` +
-      `${towards} is told apart by nothing but that call ID, so one call's packets reach the other's ${side} or are dropped: ` +
-      `two PPTP clients behind one NAT address, and the NAT does not map their call IDs.`,
-    frames: evidence(refs, [setUp(call!), setUp(other.call!)]),
-    detail: `${side} call ID ${callId} also used from port ${other.connection.clientPort}`,
+    message,
+    frames: evidence(refs, [setUp(call!), ...listed.map(({ other }) => setUp(other.call!))]),
+    detail: `${side} call ID ${callId} also used from ${sharing.length === 1 ? "port" : "ports"} ${ports}${moreText}`,
     remedy: callIdMismatch.explain.remedy,
   };
 }
@@ -338,7 +402,9 @@ export const callIdMismatch: Rule = {
     const findings: Finding[] = [];
     for (const r of rewrittenGreFlows(capture)) if (r.facts === facts) findings.push(rewrittenFinding(r, capture));
     for (const stray of strayMessages(facts.connection)) if (stray.call === facts.call) findings.push(strayFinding(stray, facts, capture));
-    for (const shared of sharedCallIds(facts, capture)) findings.push(sharedFinding(facts, shared, capture));
+    // one finding per shared ID (client's, server's), in the order the sharing calls were met
+    const shared = sharedCallIds(facts, capture);
+    for (const side of [...new Set(shared.map((s) => s.side))]) findings.push(sharedFinding(facts, shared.filter((s) => s.side === side), capture));
     return findings;
   },
 };

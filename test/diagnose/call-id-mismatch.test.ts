@@ -160,10 +160,37 @@ describe("call-id-mismatch", () => {
     // each data session takes about 8 ms: the second starts 1 ms after the first, or a minute later
     const first = dataSessionRecords([], { clientPort: 50001 });
     const overlapping = await captures.analyze(mergedByTime(first, dataSessionRecords([], { clientPort: 50002, startNsec: 1_000_000, clientIsn: 7000 })), ONLY);
-    expect(findingsOf(overlapping, "call-id-mismatch")).toHaveLength(2);
+    // they share both IDs: each session gets a finding for the client's and one for the server's
+    expect(findingsOf(overlapping, "call-id-mismatch").map((f) => f.detail)).toEqual([
+      `client call ID ${CLIENT_ID} also used from port 50002`,
+      `server call ID ${SERVER_ID} also used from port 50002`,
+      `client call ID ${CLIENT_ID} also used from port 50001`,
+      `server call ID ${SERVER_ID} also used from port 50001`,
+    ]);
     const sequential = await captures.analyze(mergedByTime(first, dataSessionRecords([], { clientPort: 50002, startSec: START_SEC + 60 })), ONLY);
     expect(sequential.sessions).toHaveLength(2);
     expect(findingsOf(sequential, "call-id-mismatch")).toEqual([]);
+  });
+
+  it("ten calls from one NAT address with the same IDs at once: one finding per shared ID and session, eight others named, the rest counted", async () => {
+    // ten data sessions 0.1 ms apart from ports 50001-50010 (each takes about 7 ms, so all overlap)
+    const sessions = Array.from({ length: 10 }, (_, i) => dataSessionRecords([], { clientPort: 50001 + i, startNsec: i * 100_000, clientIsn: 1000 + i * 10_000 }));
+    const report = await captures.analyze(mergedByTime(...sessions), ONLY);
+    expect(report.sessions.map((s) => s.clientPort)).toEqual(Array.from({ length: 10 }, (_, i) => 50001 + i));
+    for (const session of report.sessions) expect(session.findings.map((f) => f.code)).toEqual(["call-id-mismatch", "call-id-mismatch"]);
+    // each call's Outgoing-Call-Request, as the session's control messages list it
+    const requestFrame = report.sessions.map((s) => s.control.messages.find((m) => m.type === "Outgoing-Call-Request")!.frame);
+    const [clientId, serverId] = report.sessions[0].findings;
+    expect(clientId.message).toContain(
+      `10 calls from ${DATA_ADDRESSES.client} to 198.51.100.20 use the same client call ID ${CLIENT_ID} (0x4a10) at the same time: ` +
+        `this one from ${DATA_ADDRESSES.client}:50001 (frame ${requestFrame[0]}) and the ones from ${DATA_ADDRESSES.client}:50002 (frame ${requestFrame[1]}), `,
+    );
+    expect(clientId.message).toContain(`${DATA_ADDRESSES.client}:50009 (frame ${requestFrame[8]}), and 1 more.`);
+    expect(clientId.detail).toBe(`client call ID ${CLIENT_ID} also used from ports 50002, 50003, 50004, 50005, 50006, 50007, 50008, 50009, and 1 more`);
+    expect(serverId.detail).toBe(`server call ID ${SERVER_ID} also used from ports 50002, 50003, 50004, 50005, 50006, 50007, 50008, 50009, and 1 more`);
+    // this call's request and the eight named ones
+    expect(clientId.frames).toEqual(requestFrame.slice(0, 9));
+    expect(report.sessions[9].findings[0].detail).toBe(`client call ID ${CLIENT_ID} also used from ports 50001, 50002, 50003, 50004, 50005, 50006, 50007, 50008, and 1 more`);
   });
 
   describe("near misses", () => {
