@@ -120,5 +120,10 @@ export function secondsBetween(from: FrameOrigin, to: FrameOrigin): number {
 
 /** True when a was seen earlier than b. */
 export function originBefore(a: FrameOrigin, b: FrameOrigin): boolean {
-  return a.tsSec !== b.tsSec ? a.tsSec < b.tsSec : a.tsNsec < b.tsNsec;
+  return timeBefore(a.tsSec, a.tsNsec, b.tsSec, b.tsNsec);
+}
+
+/** originBefore of times kept as numbers (e.g. in typed arrays). */
+export function timeBefore(aSec: number, aNsec: number, bSec: number, bNsec: number): boolean {
+  return aSec !== bSec ? aSec < bSec : aNsec < bNsec;
 }

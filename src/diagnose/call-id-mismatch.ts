@@ -20,9 +20,8 @@
  * A connection whose start the capture missed is not judged by 2 (the call set-up may be
  * outside the capture), and an orphan the call's own GRE runs beside lowers 1 to a warning.
  */
-import { type FrameOrigin, originBefore } from "../capture/frame.js";
+import { type FrameOrigin, originBefore, timeBefore } from "../capture/frame.js";
 import type { Call, ControlConnection, ControlMessage, Side } from "../model/control.js";
-import { noItems } from "../model/empty-list.js";
 import type { OrphanFlow } from "../model/tracker.js";
 import { PptpMessageType as Msg } from "../decode/pptp.js";
 import { pppProtocolName } from "../decode/ppp/protocols.js";
@@ -218,32 +217,90 @@ function callBefore(connection: ControlConnection, origin: FrameOrigin): Call {
 
 // ------------------------------------------------------------------ two calls, one call ID
 
+/** Calls named in one finding about a shared call ID; the others are only counted. */
+const MAX_SHARING_CALLS_LISTED = 8;
+
+/** The calls that use one of a session's call IDs at the same time as it. */
+export interface SharedCallId {
+  side: Side;
+  callId: number;
+  /** The first MAX_SHARING_CALLS_LISTED of them, in capture order. */
+  listed: SessionFacts[];
+  count: number;
+}
+
 /**
  * Calls on other control connections from the same client address to the same server, at the
  * same time, with the same client (or server) call ID: GRE between the two addresses cannot
- * tell them apart. A call that shares both IDs is listed once for each.
+ * tell them apart. One entry per shared ID, the one whose first sharing call came first
+ * first; a call that shares both IDs counts in both. Worked out once per session (gre-loss
+ * asks too).
  */
-export function sharedCallIds(facts: SessionFacts, capture: CaptureFacts): Array<{ other: SessionFacts; side: Side; callId: number }> {
-  const { connection, call } = facts;
-  if (call === null || (call.request === null && call.reply === null)) return [];
-  const span = callSpan(connection, call);
-  const shared: Array<{ other: SessionFacts; side: Side; callId: number }> = [];
-  for (const other of sessionsSharingAnId(facts, capture)) {
-    const otherCall = other.call!;
-    if (other.connection === connection || (otherCall.request === null && otherCall.reply === null)) continue;
-    const otherSpan = callSpan(other.connection, otherCall);
-    if (!originBefore(span.start, otherSpan.end) || !originBefore(otherSpan.start, span.end)) continue;
-    if (call.clientCallId !== null && call.clientCallId === otherCall.clientCallId) shared.push({ other, side: "client", callId: call.clientCallId });
-    if (call.serverCallId !== null && call.serverCallId === otherCall.serverCallId) shared.push({ other, side: "server", callId: call.serverCallId });
+export function sharedCallIds(facts: SessionFacts, capture: CaptureFacts): readonly SharedCallId[] {
+  const index = callIdIndex(capture);
+  let shared = index.shared.get(facts);
+  if (shared === undefined) {
+    shared = findSharedCallIds(facts, index);
+    index.shared.set(facts, shared);
   }
   return shared;
 }
 
+/**
+ * Thousands of calls can share an ID behind one NAT address, so the calls are looked up by
+ * ID, a pair costs a few comparisons of numbers in typed arrays, and nothing is kept per
+ * pair beyond the listed few.
+ */
+function findSharedCallIds(facts: SessionFacts, index: CallIdIndex): SharedCallId[] {
+  const { connection, call } = facts;
+  if (call === null || !comparable(call)) return [];
+  const { start, end } = callSpan(connection, call);
+  const own = index.connectionNumbers.get(connection)!;
+  const shared: SharedCallId[] = [];
+  for (const side of ["client", "server"] as const) {
+    const callId = side === "client" ? call.clientCallId : call.serverCallId;
+    const group = callId === null ? undefined : index.groups.get(callIdKey(connection, side, callId));
+    if (callId === null || group === undefined || group.sessions.length < 2) continue;
+    const { spans, connections } = groupSpans(group, index);
+    let sharing: SharedCallId | null = null;
+    for (let i = 0; i < group.sessions.length; i++) {
+      if (connections[i] === own) continue;
+      const at = i * SPAN_WORDS;
+      // overlapping: this call starts before the other ends, and the other starts before this one ends
+      if (!timeBefore(start.tsSec, start.tsNsec, spans[at + 2], spans[at + 3]) || !timeBefore(spans[at], spans[at + 1], end.tsSec, end.tsNsec)) continue;
+      if (sharing === null) shared.push((sharing = { side, callId, listed: [], count: 0 }));
+      if (sharing.count++ < MAX_SHARING_CALLS_LISTED) sharing.listed.push(group.sessions[i]);
+    }
+  }
+  if (shared.length === 2 && index.place.get(shared[1].listed[0])! < index.place.get(shared[0].listed[0])!) shared.reverse();
+  return shared;
+}
+
+/** A call is compared once something set it up (a request or a reply gives its start). */
+function comparable(call: Call): boolean {
+  return call.request !== null || call.reply !== null;
+}
+
+/** Numbers per call in CallIdGroup.spans: start second and nanosecond, end second and nanosecond. */
+const SPAN_WORDS = 4;
+
+/** The calls of one client to one server with one call ID on one side, in capture order. */
+interface CallIdGroup {
+  sessions: SessionFacts[];
+  /** Their call spans (SPAN_WORDS each), worked out when the group is first compared. */
+  spans: Float64Array | null;
+  /** Their control connections' numbers (CallIdIndex.connectionNumbers). */
+  connections: Int32Array | null;
+}
+
 interface CallIdIndex {
-  /** Sessions with a call by callIdKey, each under its client's and its server's call ID. */
-  sessions: Map<string, SessionFacts[]>;
+  /** By callIdKey; each comparable call is in the group of its client's and of its server's call ID. */
+  groups: Map<string, CallIdGroup>;
   /** Each session's place in the capture. */
   place: Map<SessionFacts, number>;
+  connectionNumbers: Map<ControlConnection, number>;
+  /** sharedCallIds per session, once worked out. */
+  shared: Map<SessionFacts, readonly SharedCallId[]>;
 }
 
 const byCallIdCache = new WeakMap<CaptureFacts, CallIdIndex>();
@@ -253,37 +310,43 @@ function callIdKey(connection: ControlConnection, side: Side, callId: number): s
   return `${side} ${callId} ${connection.client} ${connection.dialed}`;
 }
 
-/**
- * The sessions from the same client to the same server whose call has the session's client
- * or server call ID (the session itself too), in capture order. Looked up in an index built
- * once per capture: thousands of sessions can come from one NAT address, and comparing each
- * with every other took seconds.
- */
-function sessionsSharingAnId(facts: SessionFacts, capture: CaptureFacts): readonly SessionFacts[] {
+/** The capture's comparable calls, grouped by client, server dialed and call ID (built once per capture). */
+function callIdIndex(capture: CaptureFacts): CallIdIndex {
   let index = byCallIdCache.get(capture);
   if (index === undefined) {
-    index = { sessions: new Map(), place: new Map() };
+    index = { groups: new Map(), place: new Map(), connectionNumbers: new Map(), shared: new Map() };
     for (const session of capture.sessions) {
-      if (session.call === null) continue;
+      if (session.call === null || !comparable(session.call)) continue;
       index.place.set(session, index.place.size);
+      if (!index.connectionNumbers.has(session.connection)) index.connectionNumbers.set(session.connection, index.connectionNumbers.size);
       for (const side of ["client", "server"] as const) {
         const callId = side === "client" ? session.call.clientCallId : session.call.serverCallId;
         if (callId === null) continue;
         const key = callIdKey(session.connection, side, callId);
-        const list = index.sessions.get(key);
-        if (list === undefined) index.sessions.set(key, [session]);
-        else list.push(session);
+        const group = index.groups.get(key);
+        if (group === undefined) index.groups.set(key, { sessions: [session], spans: null, connections: null });
+        else group.sessions.push(session);
       }
     }
     byCallIdCache.set(capture, index);
   }
-  const { connection, call } = facts;
-  const withClientId = call?.clientCallId == null ? noItems<SessionFacts>() : (index.sessions.get(callIdKey(connection, "client", call.clientCallId)) ?? noItems());
-  const withServerId = call?.serverCallId == null ? noItems<SessionFacts>() : (index.sessions.get(callIdKey(connection, "server", call.serverCallId)) ?? noItems());
-  if (withServerId.length <= 1) return withClientId;
-  if (withClientId.length <= 1) return withServerId;
-  const place = index.place;
-  return [...new Set([...withClientId, ...withServerId])].sort((a, b) => place.get(a)! - place.get(b)!);
+  return index;
+}
+
+/** The group's spans and connection numbers, worked out on first use. */
+function groupSpans(group: CallIdGroup, index: CallIdIndex): { spans: Float64Array; connections: Int32Array } {
+  if (group.spans === null || group.connections === null) {
+    const spans = new Float64Array(group.sessions.length * SPAN_WORDS);
+    const connections = new Int32Array(group.sessions.length);
+    group.sessions.forEach((session, i) => {
+      const { start, end } = callSpan(session.connection, session.call!);
+      spans.set([start.tsSec, start.tsNsec, end.tsSec, end.tsNsec], i * SPAN_WORDS);
+      connections[i] = index.connectionNumbers.get(session.connection)!;
+    });
+    group.spans = spans;
+    group.connections = connections;
+  }
+  return { spans: group.spans, connections: group.connections };
 }
 
 // ------------------------------------------------------------------ the rule
@@ -347,41 +410,31 @@ function strayFinding(stray: StrayMessage, facts: SessionFacts, capture: Capture
   };
 }
 
-/**
- * Calls named in one finding about a shared call ID; the others are counted. Behind a NAT
- * address, thousands of calls can share an ID, and a finding per pair grew with the square.
- */
-const MAX_SHARING_CALLS_LISTED = 8;
-
-type SharedCallId = ReturnType<typeof sharedCallIds>[number];
-
 /** The calls that share this session's `side` call ID with it, in one finding. */
-function sharedFinding(facts: SessionFacts, sharing: readonly SharedCallId[], capture: CaptureFacts): Finding {
+function sharedFinding(facts: SessionFacts, sharing: SharedCallId, capture: CaptureFacts): Finding {
   const { refs } = capture;
   const { connection, call } = facts;
-  const { side, callId } = sharing[0];
-  const listed = sharing.slice(0, MAX_SHARING_CALLS_LISTED);
-  const more = sharing.length - listed.length;
+  const { side, callId, listed, count } = sharing;
   const setUp = (c: Call) => c.request ?? c.reply!.origin;
   const towards = side === "client" ? `GRE from ${connection.dialed} to ${connection.client}` : `GRE from ${connection.client} to ${connection.dialed}`;
-  const others = listed.map(({ other }) => `${endpoint(other.connection.client, other.connection.clientPort)} (${frameText(refs, setUp(other.call!))})`).join(", ");
-  const moreText = more > 0 ? `, and ${more} more` : "";
-  const ports = listed.map(({ other }) => other.connection.clientPort).join(", ");
+  const others = listed.map((other) => `${endpoint(other.connection.client, other.connection.clientPort)} (${frameText(refs, setUp(other.call!))})`).join(", ");
+  const moreText = count > listed.length ? `, and ${count - listed.length} more` : "";
+  const ports = listed.map((other) => other.connection.clientPort).join(", ");
   const thisOne = `this one from ${endpoint(connection.client, connection.clientPort)} (${frameText(refs, setUp(call!))})`;
   const message =
-    sharing.length === 1
+    count === 1
       ? `Two calls from ${connection.client} to ${connection.dialed} use the same ${side} call ID ${idText(callId)} at the same time: ${thisOne} and the one from ${others}. ` +
         `${towards} is told apart by nothing but that call ID, so one call's packets reach the other's ${side} or are dropped: ` +
         `two PPTP clients behind one NAT address, and the NAT does not map their call IDs.`
-      : `${sharing.length + 1} calls from ${connection.client} to ${connection.dialed} use the same ${side} call ID ${idText(callId)} at the same time: ${thisOne} and the ones from ${others}${moreText}. ` +
+      : `${count + 1} calls from ${connection.client} to ${connection.dialed} use the same ${side} call ID ${idText(callId)} at the same time: ${thisOne} and the ones from ${others}${moreText}. ` +
         `${towards} is told apart by nothing but that call ID, so one call's packets reach another's ${side} or are dropped: ` +
         `PPTP clients behind one NAT address, and the NAT does not map their call IDs.`;
   return {
     code: CODE,
     severity: "error",
     message,
-    frames: evidence(refs, [setUp(call!), ...listed.map(({ other }) => setUp(other.call!))]),
-    detail: `${side} call ID ${callId} also used from ${sharing.length === 1 ? "port" : "ports"} ${ports}${moreText}`,
+    frames: evidence(refs, [setUp(call!), ...listed.map((other) => setUp(other.call!))]),
+    detail: `${side} call ID ${callId} also used from ${count === 1 ? "port" : "ports"} ${ports}${moreText}`,
     remedy: callIdMismatch.explain.remedy,
   };
 }
@@ -402,9 +455,7 @@ export const callIdMismatch: Rule = {
     const findings: Finding[] = [];
     for (const r of rewrittenGreFlows(capture)) if (r.facts === facts) findings.push(rewrittenFinding(r, capture));
     for (const stray of strayMessages(facts.connection)) if (stray.call === facts.call) findings.push(strayFinding(stray, facts, capture));
-    // one finding per shared ID (client's, server's), in the order the sharing calls were met
-    const shared = sharedCallIds(facts, capture);
-    for (const side of [...new Set(shared.map((s) => s.side))]) findings.push(sharedFinding(facts, shared.filter((s) => s.side === side), capture));
+    for (const shared of sharedCallIds(facts, capture)) findings.push(sharedFinding(facts, shared, capture));
     return findings;
   },
 };
