@@ -923,23 +923,7 @@ class Negotiation {
     return this.terminate === null || this.terminateSeq < this.openedSeq;
   }
 
-  summary(linkLastSeq: readonly number[], refusal: NegotiationFailure | null = null): NegotiationSummary {
-    const client = this.directions[CLIENT];
-    const server = this.directions[SERVER];
-    const { state, failure } = this.stateOf(linkLastSeq, refusal);
-    return {
-      state,
-      failure,
-      opened: this.opened,
-      directions: { client: client.summary(linkLastSeq[SERVER]), server: server.summary(linkLastSeq[CLIENT]) },
-      terminate: this.terminate,
-      terminations: this.terminations,
-      protocolRejected: this.protocolRejected,
-      codeRejects: this.codeRejects,
-    };
-  }
-
-  private stateOf(
+  stateOf(
     linkLastSeq: readonly number[],
     refusal: NegotiationFailure | null,
   ): StateAndFailure {
@@ -981,6 +965,69 @@ class Negotiation {
     }
     return STATE_INCOMPLETE;
   }
+}
+
+/**
+ * The facts every negotiating protocol reports, first in its summary; the classes below
+ * add each protocol's own after them (the report's order). Classes rather than a literal
+ * extended with Object.assign: V8 sizes a class's instances for the fields its subclass
+ * sets, while fields assigned onto a literal go to a separate store, regrown as it fills.
+ */
+class NegotiationFacts implements NegotiationSummary {
+  readonly state: NegotiationState;
+  readonly failure: NegotiationFailure | null;
+  readonly opened: FrameOrigin | null;
+  readonly directions: { client: DirectionSummary; server: DirectionSummary };
+  readonly terminate: TerminateFact | null;
+  readonly terminations: number;
+  readonly protocolRejected: { by: PppSide; frame: FrameOrigin } | null;
+  readonly codeRejects: { from: PppSide; code: number; frame: FrameOrigin }[];
+
+  constructor(negotiation: Negotiation, linkLastSeq: readonly number[], refusal: NegotiationFailure | null = null) {
+    const { state, failure } = negotiation.stateOf(linkLastSeq, refusal);
+    this.state = state;
+    this.failure = failure;
+    this.opened = negotiation.opened;
+    this.directions = {
+      client: negotiation.directions[CLIENT].summary(linkLastSeq[SERVER]),
+      server: negotiation.directions[SERVER].summary(linkLastSeq[CLIENT]),
+    };
+    this.terminate = negotiation.terminate;
+    this.terminations = negotiation.terminations;
+    this.protocolRejected = negotiation.protocolRejected;
+    this.codeRejects = negotiation.codeRejects;
+  }
+}
+
+// The protocol summaries: PppNegotiation sets their own fields right after making them.
+class LcpFacts extends NegotiationFacts implements LcpSummary {
+  authRequested!: LcpSummary["authRequested"];
+  mru!: LcpSummary["mru"];
+  magic!: LcpSummary["magic"];
+  compression!: LcpSummary["compression"];
+  echo!: LcpSummary["echo"];
+  protocolRejects!: LcpSummary["protocolRejects"];
+  protocolRejectsOmitted!: number;
+  identification!: LcpSummary["identification"];
+}
+
+class CcpFacts extends NegotiationFacts implements CcpSummary {
+  mppe!: CcpSummary["mppe"];
+  resetRequests!: number;
+}
+
+class IpcpFacts extends NegotiationFacts implements IpcpSummary {
+  client!: string | null;
+  server!: string | null;
+  assigned!: AddressAssignment[];
+  dns!: string[];
+  nbns!: string[];
+  addressRejected!: IpcpSummary["addressRejected"];
+}
+
+class Ipv6cpFacts extends NegotiationFacts implements Ipv6cpSummary {
+  client!: string | null;
+  server!: string | null;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1362,10 +1409,10 @@ export class PppNegotiation {
   }
 
   private ipv6cpSummary(): Ipv6cpSummary {
-    return Object.assign(this.ipv6cp.summary(this.lastSeq), {
-      client: this.ackedValue(this.ipv6cp, CLIENT, interfaceIdentifierOf),
-      server: this.ackedValue(this.ipv6cp, SERVER, interfaceIdentifierOf),
-    });
+    const summary = new Ipv6cpFacts(this.ipv6cp, this.lastSeq);
+    summary.client = this.ackedValue(this.ipv6cp, CLIENT, interfaceIdentifierOf);
+    summary.server = this.ackedValue(this.ipv6cp, SERVER, interfaceIdentifierOf);
+    return summary;
   }
 
   private limitsReached(): PppLimitsReached {
@@ -1498,26 +1545,26 @@ export class PppNegotiation {
     const server = this.lcp.directions[SERVER];
     const clientMagic = client.lastWatched?.magicNumber ?? null;
     const serverMagic = server.lastWatched?.magicNumber ?? null;
-    return Object.assign(this.lcp.summary(this.lastSeq, refusal), {
-      authRequested,
-      mru: {
-        client: ackedOption(client, LcpOptionType.MaximumReceiveUnit)?.mru ?? null,
-        server: ackedOption(server, LcpOptionType.MaximumReceiveUnit)?.mru ?? null,
-      },
-      magic: {
-        client: clientMagic,
-        server: serverMagic,
-        looped: clientMagic !== null && clientMagic !== 0 && clientMagic === serverMagic,
-      },
-      compression: { client: compression(client), server: compression(server) },
-      echo: {
-        client: this.echoes[CLIENT]?.summary(this.lastSeq[SERVER], this.lastSeconds) ?? NO_ECHO_FACTS,
-        server: this.echoes[SERVER]?.summary(this.lastSeq[CLIENT], this.lastSeconds) ?? NO_ECHO_FACTS,
-      },
-      protocolRejects: this.protocolRejects,
-      protocolRejectsOmitted: this.protocolRejectsOmitted,
-      identification: this.identification,
-    });
+    const summary = new LcpFacts(this.lcp, this.lastSeq, refusal);
+    summary.authRequested = authRequested;
+    summary.mru = {
+      client: ackedOption(client, LcpOptionType.MaximumReceiveUnit)?.mru ?? null,
+      server: ackedOption(server, LcpOptionType.MaximumReceiveUnit)?.mru ?? null,
+    };
+    summary.magic = {
+      client: clientMagic,
+      server: serverMagic,
+      looped: clientMagic !== null && clientMagic !== 0 && clientMagic === serverMagic,
+    };
+    summary.compression = { client: compression(client), server: compression(server) };
+    summary.echo = {
+      client: this.echoes[CLIENT]?.summary(this.lastSeq[SERVER], this.lastSeconds) ?? NO_ECHO_FACTS,
+      server: this.echoes[SERVER]?.summary(this.lastSeq[CLIENT], this.lastSeconds) ?? NO_ECHO_FACTS,
+    };
+    summary.protocolRejects = this.protocolRejects;
+    summary.protocolRejectsOmitted = this.protocolRejectsOmitted;
+    summary.identification = this.identification;
+    return summary;
   }
 
   // -- Authentication ----------------------------------------------------------------------
@@ -1585,7 +1632,6 @@ export class PppNegotiation {
   }
 
   private ipcpSummary(): IpcpSummary {
-    const base = this.ipcp.summary(this.lastSeq);
     let assigned = noItems<AddressAssignment>();
     const addresses: [string | null, string | null] = [null, null];
     const addressRejected: [FrameOrigin | null, FrameOrigin | null] = [null, null];
@@ -1609,17 +1655,17 @@ export class PppNegotiation {
       };
       assigned = appendBounded(assigned, assignment, SIDES.length);
     }
-    return Object.assign(base, {
-      client: addresses[CLIENT],
-      server: addresses[SERVER],
-      assigned,
-      dns: this.serverAddresses(IpcpOptionType.PrimaryDns, IpcpOptionType.SecondaryDns),
-      nbns: this.serverAddresses(IpcpOptionType.PrimaryNbns, IpcpOptionType.SecondaryNbns),
-      addressRejected:
-        addressRejected[CLIENT] === null && addressRejected[SERVER] === null
-          ? NO_ADDRESS_REJECTED
-          : { client: addressRejected[CLIENT], server: addressRejected[SERVER] },
-    });
+    const summary = new IpcpFacts(this.ipcp, this.lastSeq);
+    summary.client = addresses[CLIENT];
+    summary.server = addresses[SERVER];
+    summary.assigned = assigned;
+    summary.dns = this.serverAddresses(IpcpOptionType.PrimaryDns, IpcpOptionType.SecondaryDns);
+    summary.nbns = this.serverAddresses(IpcpOptionType.PrimaryNbns, IpcpOptionType.SecondaryNbns);
+    summary.addressRejected =
+      addressRejected[CLIENT] === null && addressRejected[SERVER] === null
+        ? NO_ADDRESS_REJECTED
+        : { client: addressRejected[CLIENT], server: addressRejected[SERVER] };
+    return summary;
   }
 
   /** RFC 1877 name-server addresses of these option types: from Acked requests, else from Nak suggestions. */
@@ -1652,20 +1698,18 @@ export class PppNegotiation {
     const client = mppeOf(CLIENT);
     const server = mppeOf(SERVER);
     const encryption = MppeBit.Encryption40 | MppeBit.Encryption56 | MppeBit.Encryption128;
-    return Object.assign(this.ccp.summary(this.lastSeq), {
-      mppe: {
-        client,
-        server,
-        agreed:
-          client.acked !== null && server.acked !== null && client.acked.bits === server.acked.bits
-            ? client.acked
-            : null,
-        encryptionMismatch:
-          client.requested !== null &&
-          server.requested !== null &&
-          (client.requested.bits & server.requested.bits & encryption) === 0,
-      },
-      resetRequests: this.ccp.resetRequests,
-    });
+    const summary = new CcpFacts(this.ccp, this.lastSeq);
+    summary.mppe = {
+      client,
+      server,
+      agreed:
+        client.acked !== null && server.acked !== null && client.acked.bits === server.acked.bits ? client.acked : null,
+      encryptionMismatch:
+        client.requested !== null &&
+        server.requested !== null &&
+        (client.requested.bits & server.requested.bits & encryption) === 0,
+    };
+    summary.resetRequests = this.ccp.resetRequests;
+    return summary;
   }
 }

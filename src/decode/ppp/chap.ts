@@ -5,7 +5,7 @@
  * text ("S=<hex> M=<msg>", "E=691 R=0 C=<hex> V=3 M=<msg>") that we parse.
  */
 import { hexOf, latin1Of } from "./bytes.js";
-import { decodePacketHeader } from "./control-packet.js";
+import { blankPacketHeader, decodePacketHeader } from "./control-packet.js";
 import { ChapAlgorithm, unknownName } from "./protocols.js";
 
 export const ChapCode = {
@@ -115,6 +115,9 @@ export interface ChapPacket {
  */
 export type ChapDetail = "all" | "names";
 
+/** The header decodeChap reads each packet's header into (see blankPacketHeader). */
+const chapHeader = blankPacketHeader();
+
 /**
  * Decodes the CHAP information field at `buf[offset .. offset + length)`. `algorithm`
  * is the CHAP algorithm LCP negotiated for this direction (-1 when unknown): it decides
@@ -128,7 +131,7 @@ export function decodeChap(
   algorithm = -1,
   detail: ChapDetail = "all",
 ): ChapPacket {
-  const header = decodePacketHeader(buf, offset, length);
+  const header = decodePacketHeader(buf, offset, length, chapHeader);
   const packet: ChapPacket = {
     protocol: "CHAP",
     code: header.code,

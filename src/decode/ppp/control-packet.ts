@@ -88,19 +88,32 @@ export interface PacketHeader {
 }
 
 /**
- * Reads the header of the packet at `offset`, `available` bytes present. Octets beyond
+ * A header to decode into. The packet decoders here each keep one and read every packet's
+ * header through it: they copy its fields out before they decode the next packet.
+ */
+export function blankPacketHeader(): PacketHeader {
+  return { code: -1, identifier: -1, length: -1, dataOffset: 0, dataLength: 0, malformed: null };
+}
+
+/**
+ * Reads the header of the packet at `offset`, `available` bytes present, into `into` (every
+ * field is set) or a new header. Octets beyond
  * Length are padding (RFC 1661 §5) and ignored; a Length beyond the bytes present means
  * the packet was cut, and the data present is still handed out.
  */
-export function decodePacketHeader(buf: Uint8Array, offset: number, available: number): PacketHeader {
-  const header: PacketHeader = {
-    code: available >= 1 ? buf[offset] : -1,
-    identifier: available >= 2 ? buf[offset + 1] : -1,
-    length: available >= CONTROL_HEADER_LENGTH ? u16be(buf, offset + 2) : -1,
-    dataOffset: offset + CONTROL_HEADER_LENGTH,
-    dataLength: 0,
-    malformed: null,
-  };
+export function decodePacketHeader(
+  buf: Uint8Array,
+  offset: number,
+  available: number,
+  into: PacketHeader = blankPacketHeader(),
+): PacketHeader {
+  const header = into;
+  header.code = available >= 1 ? buf[offset] : -1;
+  header.identifier = available >= 2 ? buf[offset + 1] : -1;
+  header.length = available >= CONTROL_HEADER_LENGTH ? u16be(buf, offset + 2) : -1;
+  header.dataOffset = offset + CONTROL_HEADER_LENGTH;
+  header.dataLength = 0;
+  header.malformed = null;
   if (available < CONTROL_HEADER_LENGTH) {
     header.malformed = `only ${Math.max(available, 0)} bytes, the header needs ${CONTROL_HEADER_LENGTH}`;
   } else if (header.length < CONTROL_HEADER_LENGTH) {
@@ -311,6 +324,9 @@ export function blankControlPacket<N extends string, O extends ConfigOption>(pro
   };
 }
 
+/** The header decodeControlPacket reads each packet's header into (see blankPacketHeader). */
+const controlHeader = blankPacketHeader();
+
 /**
  * Decodes an LCP-family packet (`length` bytes of information field at `offset`) into
  * `into` when given, else into a new packet. `into` is for a caller that reads each packet
@@ -325,7 +341,7 @@ export function decodeControlPacket<N extends string, O extends ConfigOption>(
   optionsMode: OptionsMode = "decode",
   into: ControlPacket<N, O> | null = null,
 ): ControlPacket<N, O> {
-  const header = decodePacketHeader(buf, offset, length);
+  const header = decodePacketHeader(buf, offset, length, controlHeader);
   const known = spec.codes.includes(header.code);
   const packet = into ?? blankControlPacket<N, O>(spec.name);
   packet.protocol = spec.name;

@@ -4,7 +4,7 @@
  */
 import { hexOf, latin1Of } from "./bytes.js";
 import { readValueAndName } from "./chap.js";
-import { decodePacketHeader } from "./control-packet.js";
+import { blankPacketHeader, decodePacketHeader } from "./control-packet.js";
 import { nameOf, unknownName } from "./protocols.js";
 
 export const EapCode = {
@@ -80,9 +80,12 @@ export interface EapPacket {
   malformed: string | null;
 }
 
+/** The header decodeEap reads each packet's header into (see blankPacketHeader). */
+const eapHeader = blankPacketHeader();
+
 /** Decodes the EAP information field at `buf[offset .. offset + length)`. */
 export function decodeEap(buf: Uint8Array, offset: number, length: number): EapPacket {
-  const header = decodePacketHeader(buf, offset, length);
+  const header = decodePacketHeader(buf, offset, length, eapHeader);
   const packet: EapPacket = {
     protocol: "EAP",
     code: header.code,

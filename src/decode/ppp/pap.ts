@@ -4,7 +4,7 @@
  * Msg-Length octet and a message.
  */
 import { latin1Of } from "./bytes.js";
-import { decodePacketHeader } from "./control-packet.js";
+import { blankPacketHeader, decodePacketHeader } from "./control-packet.js";
 import { unknownName } from "./protocols.js";
 
 export const PapCode = {
@@ -35,9 +35,12 @@ export interface PapPacket {
   malformed: string | null;
 }
 
+/** The header decodePap reads each packet's header into (see blankPacketHeader). */
+const papHeader = blankPacketHeader();
+
 /** Decodes the PAP information field at `buf[offset .. offset + length)`. */
 export function decodePap(buf: Uint8Array, offset: number, length: number): PapPacket {
-  const header = decodePacketHeader(buf, offset, length);
+  const header = decodePacketHeader(buf, offset, length, papHeader);
   const packet: PapPacket = {
     protocol: "PAP",
     code: header.code,

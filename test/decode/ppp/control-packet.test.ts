@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   MAX_OPTIONS,
   blankControlPacket,
+  blankPacketHeader,
   decodeControlPacket,
   decodePacketHeader,
 } from "../../../src/decode/ppp/control-packet.js";
@@ -42,6 +43,14 @@ describe("decodePacketHeader (RFC 1661 §5)", () => {
       malformed: "only 3 bytes, the header needs 4",
     });
     expect(decodePacketHeader(new Uint8Array(0), 0, 0)).toMatchObject({ code: -1, identifier: -1, length: -1 });
+  });
+
+  it("decodes into the header it is given, keeping nothing of the packet read into it before", () => {
+    const into = blankPacketHeader();
+    decodePacketHeader(hex("01 07 0010 1122"), 0, 6, into); // cut: malformed, 2 bytes of data
+    const header = decodePacketHeader(hex("02 09 0004"), 0, 4, into); // whole, no data
+    expect(header).toBe(into);
+    expect(header).toEqual({ code: 2, identifier: 9, length: 4, dataOffset: 4, dataLength: 0, malformed: null });
   });
 });
 
