@@ -45,17 +45,37 @@ function trimmed<T>(list: T[]): T[] {
 export const MAX_PENDING_ECHOES = 16;
 
 /**
- * A control message as kept for the report. It holds the position of the segment that
- * completed it and is itself that FrameOrigin (`origin` returns the record): a copy of the
- * position beside it would double the objects a connection keeps, as most segments carry one
- * message. What the message set up on the connection and its calls (a reply, a clear...)
- * points to the record as its origin.
+ * Something a side sent on the control connection, holding the position of its segment and
+ * itself that FrameOrigin (`origin` returns the record): a copy of the position beside it
+ * would double the objects a connection keeps, as most segments carry one message. The
+ * position is copied, as the reader reuses its Frame for the next record.
  */
-export class ControlMessage implements FrameOrigin {
+abstract class SegmentRecord implements FrameOrigin {
   readonly fileIndex: number;
   readonly frameNo: number;
   readonly tsSec: number;
   readonly tsNsec: number;
+
+  constructor(
+    origin: FrameOrigin,
+    readonly from: Side,
+  ) {
+    this.fileIndex = origin.fileIndex;
+    this.frameNo = origin.frameNo;
+    this.tsSec = origin.tsSec;
+    this.tsNsec = origin.tsNsec;
+  }
+
+  get origin(): FrameOrigin {
+    return this;
+  }
+}
+
+/**
+ * A control message as kept for the report. What the message set up on the connection and
+ * its calls (a reply, a clear...) points to the record as its origin.
+ */
+export class ControlMessage extends SegmentRecord {
   /** Result and error codes of the replies that carry them (RFC 2637 numbers, see CallReply for cause); undefined where the type has none. */
   result: number | undefined = undefined;
   error: number | undefined = undefined;
@@ -65,17 +85,10 @@ export class ControlMessage implements FrameOrigin {
 
   constructor(
     origin: FrameOrigin,
-    readonly from: Side,
+    from: Side,
     readonly type: number,
   ) {
-    this.fileIndex = origin.fileIndex;
-    this.frameNo = origin.frameNo;
-    this.tsSec = origin.tsSec;
-    this.tsNsec = origin.tsNsec;
-  }
-
-  get origin(): FrameOrigin {
-    return this;
+    super(origin, from);
   }
 
   /** The long name, e.g. "Outgoing-Call-Reply" (from the type: not kept per record). */
@@ -84,27 +97,15 @@ export class ControlMessage implements FrameOrigin {
   }
 }
 
-/** A TCP flag event on the control connection: like ControlMessage, its own origin (the segment's position). */
-export class TcpEvent implements FrameOrigin {
-  readonly fileIndex: number;
-  readonly frameNo: number;
-  readonly tsSec: number;
-  readonly tsNsec: number;
-
+/** A TCP flag event on the control connection (SYN, SYN-ACK, FIN, RST). */
+export class TcpEvent extends SegmentRecord {
   constructor(
     origin: FrameOrigin,
-    readonly from: Side,
+    from: Side,
     /** Source address of the segment. */
     readonly address: string,
   ) {
-    this.fileIndex = origin.fileIndex;
-    this.frameNo = origin.frameNo;
-    this.tsSec = origin.tsSec;
-    this.tsNsec = origin.tsNsec;
-  }
-
-  get origin(): FrameOrigin {
-    return this;
+    super(origin, from);
   }
 }
 
