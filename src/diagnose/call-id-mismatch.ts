@@ -49,21 +49,71 @@ interface ControlMessageRef {
   origin: FrameOrigin;
 }
 
-const rewrittenCache = new WeakMap<CaptureFacts, readonly RewrittenGre[]>();
-const byClientCache = new WeakMap<CaptureFacts, Map<string, SessionFacts[]>>();
+/** The rewritten GRE of a capture: as a list, by session, and as a set of the orphans it explains. */
+interface RewrittenIndex {
+  all: readonly RewrittenGre[];
+  bySession: Map<SessionFacts, RewrittenGre[]>;
+  orphans: Set<OrphanFlow>;
+}
 
-/** The capture's sessions with a call, by client address (built once per capture: captures may hold thousands). */
-function sessionsByClient(capture: CaptureFacts): Map<string, SessionFacts[]> {
-  let index = byClientCache.get(capture);
-  if (index === undefined) {
-    index = new Map();
-    for (const facts of capture.sessions) {
-      if (facts.call === null) continue;
-      const list = index.get(facts.connection.client);
-      if (list === undefined) index.set(facts.connection.client, [facts]);
-      else list.push(facts);
+const rewrittenCache = new WeakMap<CaptureFacts, RewrittenIndex>();
+
+/** What placeOrphan compares of a call, worked out once per session instead of once per orphan. */
+interface PlacementCandidate {
+  facts: SessionFacts;
+  /** The messages that advertised the call ID GRE towards each end must carry (null: not seen). */
+  advertisedToClient: ControlMessageRef | null;
+  advertisedToServer: ControlMessageRef | null;
+  span: { start: FrameOrigin; end: FrameOrigin };
+}
+
+/** Key of the calls from `client` to `server` (the dialed or an answering address). */
+function pairKey(client: string, server: string): string {
+  return `${client} ${server}`;
+}
+
+/**
+ * The capture's calls by client and server address, in capture order, each under every
+ * address its server dialed or answered from. Thousands of calls can come from one NAT
+ * address, so an orphan is compared only with the calls between its own two addresses.
+ */
+function candidatesByPair(capture: CaptureFacts): Map<string, PlacementCandidate[]> {
+  const byPair = new Map<string, PlacementCandidate[]>();
+  for (const facts of capture.sessions) {
+    const { connection, call } = facts;
+    if (call === null) continue;
+    const candidate: PlacementCandidate = {
+      facts,
+      advertisedToClient: advertisingMessage(call, "client"),
+      advertisedToServer: advertisingMessage(call, "server"),
+      span: callSpan(connection, call),
+    };
+    for (const server of new Set([connection.dialed, ...connection.answeringAddresses])) {
+      const key = pairKey(connection.client, server);
+      const list = byPair.get(key);
+      if (list === undefined) byPair.set(key, [candidate]);
+      else list.push(candidate);
     }
-    byClientCache.set(capture, index);
+  }
+  return byPair;
+}
+
+function rewrittenIndex(capture: CaptureFacts): RewrittenIndex {
+  let index = rewrittenCache.get(capture);
+  if (index === undefined) {
+    const all: RewrittenGre[] = [];
+    index = { all, bySession: new Map(), orphans: new Set() };
+    const byPair = candidatesByPair(capture);
+    for (const orphan of capture.orphans) {
+      const placed = placeOrphan(orphan, byPair.get(pairKey(orphan.to, orphan.from)), byPair.get(pairKey(orphan.from, orphan.to)));
+      if (placed === null) continue;
+      all.push(placed);
+      index.orphans.add(orphan);
+      const ofSession = index.bySession.get(placed.facts);
+      if (ofSession === undefined) index.bySession.set(placed.facts, [placed]);
+      else ofSession.push(placed);
+    }
+    rewrittenCache.set(capture, index);
   }
   return index;
 }
@@ -74,50 +124,56 @@ function sessionsByClient(capture: CaptureFacts): Map<string, SessionFacts[]> {
  * that direction is missing first). Computed once per capture.
  */
 export function rewrittenGreFlows(capture: CaptureFacts): readonly RewrittenGre[] {
-  let found = rewrittenCache.get(capture);
-  if (found === undefined) {
-    const byClient = sessionsByClient(capture);
-    found = capture.orphans.flatMap((orphan) => {
-      const candidates = [...(byClient.get(orphan.to) ?? []), ...(byClient.get(orphan.from) ?? [])];
-      const placed = placeOrphan(orphan, candidates);
-      return placed === null ? [] : [placed];
-    });
-    rewrittenCache.set(capture, found);
-  }
-  return found;
+  return rewrittenIndex(capture).all;
 }
 
 /** Whether `orphan` is explained as a session's GRE with a rewritten call ID (unknown-call-id leaves these out). */
 export function isRewrittenGre(orphan: OrphanFlow, capture: CaptureFacts): boolean {
-  return rewrittenGreFlows(capture).some((r) => r.orphan === orphan);
+  return rewrittenIndex(capture).orphans.has(orphan);
 }
 
-function placeOrphan(orphan: OrphanFlow, sessions: readonly SessionFacts[]): RewrittenGre | null {
+/** The orphan's best session among the calls from its receiver (GRE towards their client) and from its sender (towards their server). */
+function placeOrphan(
+  orphan: OrphanFlow,
+  towardClient: readonly PlacementCandidate[] | undefined,
+  towardServer: readonly PlacementCandidate[] | undefined,
+): RewrittenGre | null {
   const start = orphan.flow.first;
   if (start === null) return null;
-  let best: { placed: RewrittenGre; ownFlowEmpty: boolean; setUp: FrameOrigin } | null = null;
-  for (const facts of sessions) {
-    const { connection, call } = facts;
-    if (call === null) continue;
-    const servers = [connection.dialed, ...connection.answeringAddresses];
-    let toward: Side;
-    if (orphan.to === connection.client && servers.includes(orphan.from)) toward = "client";
-    else if (orphan.from === connection.client && servers.includes(orphan.to)) toward = "server";
-    else continue;
-    const advertised = toward === "client" ? call.clientCallId : call.serverCallId;
-    const advertisedIn = advertisingMessage(call, toward);
-    if (advertised === null || advertised === orphan.callId || advertisedIn === null) continue;
-    const span = callSpan(connection, call);
-    // GRE that began before the call was set up, or after it ended, belongs to another tunnel
-    if (originBefore(start, advertisedIn.origin) || originBefore(span.end, start)) continue;
-    const ownFlowEmpty = (toward === "client" ? call.toClient : call.toServer).packets === 0;
-    const better =
-      best === null ||
-      (ownFlowEmpty && !best.ownFlowEmpty) ||
-      (ownFlowEmpty === best.ownFlowEmpty && originBefore(best.setUp, span.start));
-    if (better) best = { placed: { orphan, facts, toward, advertised, advertisedIn }, ownFlowEmpty, setUp: span.start };
+  // the best so far, built into a RewrittenGre only at the end: in capture order each later call is better
+  let best: PlacementCandidate | null = null;
+  let bestToward: Side = "client";
+  let bestOwnFlowEmpty = false;
+  for (const toward of ["client", "server"] as const) {
+    const candidates = toward === "client" ? towardClient : towardServer;
+    if (candidates === undefined) continue;
+    for (const candidate of candidates) {
+      const call = candidate.facts.call!;
+      const advertised = toward === "client" ? call.clientCallId : call.serverCallId;
+      const advertisedIn = toward === "client" ? candidate.advertisedToClient : candidate.advertisedToServer;
+      if (advertised === null || advertised === orphan.callId || advertisedIn === null) continue;
+      // GRE that began before the call was set up, or after it ended, belongs to another tunnel
+      if (originBefore(start, advertisedIn.origin) || originBefore(candidate.span.end, start)) continue;
+      const ownFlowEmpty = (toward === "client" ? call.toClient : call.toServer).packets === 0;
+      const better =
+        best === null ||
+        (ownFlowEmpty && !bestOwnFlowEmpty) ||
+        (ownFlowEmpty === bestOwnFlowEmpty && originBefore(best.span.start, candidate.span.start));
+      if (!better) continue;
+      best = candidate;
+      bestToward = toward;
+      bestOwnFlowEmpty = ownFlowEmpty;
+    }
   }
-  return best?.placed ?? null;
+  if (best === null) return null;
+  const call = best.facts.call!;
+  return {
+    orphan,
+    facts: best.facts,
+    toward: bestToward,
+    advertised: (bestToward === "client" ? call.clientCallId : call.serverCallId)!,
+    advertisedIn: (bestToward === "client" ? best.advertisedToClient : best.advertisedToServer)!,
+  };
 }
 
 /** The message that told the other end the call ID GRE towards `toward` must carry (RFC 2637 §2.7-2.10). */
@@ -167,8 +223,22 @@ interface StrayMessage {
   call: Call;
 }
 
-/** Control messages of the connection that name an ID no call on it has, each with the call it most likely meant. */
-function strayMessages(connection: ControlConnection): StrayMessage[] {
+const strayCache = new WeakMap<ControlConnection, readonly StrayMessage[]>();
+
+/**
+ * Control messages of the connection that name an ID no call on it has, each with the call it
+ * most likely meant. Worked out once per connection: each of its (up to 64) calls asks.
+ */
+function strayMessages(connection: ControlConnection): readonly StrayMessage[] {
+  let stray = strayCache.get(connection);
+  if (stray === undefined) {
+    stray = findStrayMessages(connection);
+    strayCache.set(connection, stray);
+  }
+  return stray;
+}
+
+function findStrayMessages(connection: ControlConnection): StrayMessage[] {
   // a call set up before the capture started, or not kept (too many calls), is unknown, not wrong
   if (connection.startedMidway || connection.calls.length === 0 || connection.callsOmitted > 0) return [];
   const stray: StrayMessage[] = [];
@@ -453,7 +523,7 @@ export const callIdMismatch: Rule = {
   session(facts, capture) {
     if (facts.call === null) return [];
     const findings: Finding[] = [];
-    for (const r of rewrittenGreFlows(capture)) if (r.facts === facts) findings.push(rewrittenFinding(r, capture));
+    for (const r of rewrittenIndex(capture).bySession.get(facts) ?? []) findings.push(rewrittenFinding(r, capture));
     for (const stray of strayMessages(facts.connection)) if (stray.call === facts.call) findings.push(strayFinding(stray, facts, capture));
     for (const shared of sharedCallIds(facts, capture)) findings.push(sharedFinding(facts, shared, capture));
     return findings;

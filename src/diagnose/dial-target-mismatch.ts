@@ -7,6 +7,7 @@
  * the caller does not accept: the tunnel's PPP gets no answer.
  */
 import type { AddressAssignment, IpcpSummary, PppSide } from "../model/ppp-negotiation.js";
+import type { CaptureFacts, LinkFacts } from "./facts.js";
 import { type Finding, endpoint } from "../report/schema.js";
 import { formatFrameRef } from "../report/schema.js";
 import { callPlace, capitalized, evidence, frameText, otherSide } from "./ppp-scope.js";
@@ -15,6 +16,29 @@ import { counted } from "./tunnel-evidence.js";
 
 /** What IPCP's Configure-Request carries when the side asks to be given an address (RFC 1332 §3.3). */
 const UNSPECIFIED_ADDRESS = "0.0.0.0";
+
+const linksByConnectionCache = new WeakMap<CaptureFacts, Map<number, LinkFacts[]>>();
+
+/**
+ * The PPP links each control connection ran over, by connection index, in the capture's link
+ * order (built once per capture: thousands of sessions would each scan up to 256 links). A
+ * link lists each connection once.
+ */
+function linksCarrying(capture: CaptureFacts, connectionIndex: number): readonly LinkFacts[] {
+  let byConnection = linksByConnectionCache.get(capture);
+  if (byConnection === undefined) {
+    byConnection = new Map();
+    for (const link of capture.links) {
+      for (const index of link.link.connections) {
+        const list = byConnection.get(index);
+        if (list === undefined) byConnection.set(index, [link]);
+        else list.push(link);
+      }
+    }
+    linksByConnectionCache.set(capture, byConnection);
+  }
+  return byConnection.get(connectionIndex) ?? [];
+}
 
 export const dialTargetMismatch: Rule = {
   code: "dial-target-mismatch",
@@ -31,8 +55,7 @@ export const dialTargetMismatch: Rule = {
     if (session.outcome === "established" || (call !== null && call.index > 0)) return [];
     const dialed = connection.dialed;
     const findings: Finding[] = [];
-    for (const link of capture.links) {
-      if (!link.link.connections.includes(connection.index)) continue;
+    for (const link of linksCarrying(capture, connection.index)) {
       const ipcp = link.ppp.ipcp;
       const client = clientSide(ipcp, connection.client);
       if (client === null) continue;

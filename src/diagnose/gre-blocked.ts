@@ -4,11 +4,51 @@
  * firewall that only opens TCP 1723, or a NAT without PPTP passthrough, lets the call be
  * set up and then drops the tunnel.
  */
-import { originBefore } from "../capture/frame.js";
+import { type FrameOrigin, originBefore } from "../capture/frame.js";
+import type { ControlConnection } from "../model/control.js";
 import type { Finding } from "../report/schema.js";
+import type { CaptureFacts } from "./facts.js";
 import { callPlace, captureWentOn, evidence, frameText, RESTART_TIMER_SECONDS } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
 import { counted, spanText, tearDownAfter } from "./tunnel-evidence.js";
+
+const latestOrphanCache = new WeakMap<CaptureFacts, Map<string, FrameOrigin>>();
+
+/** Key of the orphan GRE flows from `from` to `to`. */
+function directionKey(from: string, to: string): string {
+  return `${from} ${to}`;
+}
+
+/**
+ * When the last orphan GRE flow between two addresses began, by direction (built once per
+ * capture): a call asks only whether one began after it was accepted, and a capture can hold
+ * thousands of calls and a thousand orphans between the same two addresses.
+ */
+function latestOrphanStarts(capture: CaptureFacts): Map<string, FrameOrigin> {
+  let latest = latestOrphanCache.get(capture);
+  if (latest === undefined) {
+    latest = new Map();
+    for (const orphan of capture.orphans) {
+      const first = orphan.flow.first;
+      if (first === null) continue;
+      const key = directionKey(orphan.from, orphan.to);
+      const known = latest.get(key);
+      if (known === undefined || originBefore(known, first)) latest.set(key, first);
+    }
+    latestOrphanCache.set(capture, latest);
+  }
+  return latest;
+}
+
+/** GRE came to the client from its server (dialed or answering) after `accepted`, under a call ID no call has. */
+function orphanGreAfter(capture: CaptureFacts, connection: ControlConnection, accepted: FrameOrigin): boolean {
+  const latest = latestOrphanStarts(capture);
+  const startedAfter = (server: string) => {
+    const first = latest.get(directionKey(server, connection.client));
+    return first !== undefined && originBefore(accepted, first);
+  };
+  return startedAfter(connection.dialed) || connection.answeringAddresses.some(startedAfter);
+}
 
 export const greBlocked: Rule = {
   code: "gre-blocked",
@@ -25,10 +65,7 @@ export const greBlocked: Rule = {
     if (call === null || !call.accepted || call.reply === null || call.toClient.packets > 0) return [];
     const accepted = call.connected ?? call.reply.origin;
     // GRE did come back from the server, under a call ID no control message named: call-id-mismatch, not a block
-    const unexplained = capture.orphans.some(
-      (o) => o.to === connection.client && (o.from === connection.dialed || connection.answeringAddresses.includes(o.from)) && o.flow.first !== null && originBefore(accepted, o.flow.first),
-    );
-    if (unexplained) return [];
+    if (orphanGreAfter(capture, connection, accepted)) return [];
     const sent = call.toServer;
     const gaveUp = tearDownAfter(connection, call, ppp, accepted);
     const lcpRequests = ppp?.lcp.directions.client.requests ?? 0;

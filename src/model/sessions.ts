@@ -44,15 +44,32 @@ export function buildSessions(connections: readonly ControlConnection[], refs: F
   for (const connection of connections) {
     if (!connection.isPptp) continue;
     const calls: Array<Call | null> = connection.calls.length > 0 ? connection.calls : [null];
+    // every call of a connection lists all its messages (up to 64 calls of 200 messages): one list, shared
+    const messages = messageSummaries(connection, refs);
     for (const call of calls) {
       const ppp = call?.pppSummary() ?? null;
-      sessions.push({ session: buildSession(connection, call, ppp, sessions.length + 1, refs, captureEnd), connection, call, ppp });
+      sessions.push({ session: buildSession(connection, call, ppp, messages, sessions.length + 1, refs, captureEnd), connection, call, ppp });
     }
   }
   return sessions;
 }
 
-function buildSession(connection: ControlConnection, call: Call | null, ppp: PppSummary | null, n: number, refs: FrameRefs, captureEnd: FrameOrigin | null): Session {
+/** The connection's control messages as the report lists them, in capture order. */
+function messageSummaries(connection: ControlConnection, refs: FrameRefs): ControlMessageSummary[] {
+  // messages held behind a lost segment are delivered late (sorted only then)
+  const inOrder = isSorted(connection.messages, byCaptureOrder) ? connection.messages : [...connection.messages].sort(byCaptureOrder);
+  return inOrder.map((m) => messageSummary(m, refs));
+}
+
+function buildSession(
+  connection: ControlConnection,
+  call: Call | null,
+  ppp: PppSummary | null,
+  messages: ControlMessageSummary[],
+  n: number,
+  refs: FrameRefs,
+  captureEnd: FrameOrigin | null,
+): Session {
   let first = connection.first;
   let last = connection.last;
   if (call !== null) {
@@ -65,9 +82,6 @@ function buildSession(connection: ControlConnection, call: Call | null, ppp: Ppp
       if (before(last, flowLast)) last = flowLast;
     }
   }
-  // in capture order: messages held behind a lost segment are delivered late (sorted only then)
-  const inOrder = isSorted(connection.messages, byCaptureOrder) ? connection.messages : [...connection.messages].sort(byCaptureOrder);
-  const messages = inOrder.map((m) => messageSummary(m, refs));
   return {
     id: `s${n}`,
     client: connection.client,

@@ -59,6 +59,21 @@ describe("session outcome", () => {
     expect(report.summary).toMatchObject({ sessions: 1, established: 0, failed: 1, incomplete: 0 });
   });
 
+  it("two calls on one connection: each session lists every control message of the connection, from one list", async () => {
+    const records: SynthRecord[] = [];
+    const conv = conversation(records);
+    conv.connect(); // frames 1-3
+    startControlConnection(conv); // frames 4, 5
+    outgoingCall(conv, 7, 0x8001); // frames 6, 7
+    outgoingCall(conv, 8, 0x8002); // frames 8, 9
+    const report = await folder.analyze(records, ETHERNET);
+    expect(report.sessions.map((s) => s.clientCallId)).toEqual([7, 8]);
+    const [first, second] = report.sessions;
+    expect(first.control.messages.map((m) => m.frame)).toEqual([4, 5, 6, 7, 8, 9]);
+    // the list is built once per connection, not once per call (64 calls of 200 messages each)
+    expect(second.control.messages).toBe(first.control.messages);
+  });
+
   it("failed: the Start-Control-Connection-Reply says general error (result 2)", async () => {
     const records: SynthRecord[] = [];
     const conv = conversation(records);
