@@ -140,7 +140,7 @@ function placeOrphan(
 ): RewrittenGre | null {
   const start = orphan.flow.first;
   if (start === null) return null;
-  // the best so far, built into a RewrittenGre only at the end: in capture order each later call is better
+  // the best call so far; its RewrittenGre is built once, at the end
   let best: PlacementCandidate | null = null;
   let bestToward: Side = "client";
   let bestOwnFlowEmpty = false;
