@@ -27,6 +27,7 @@ import { PptpMessageType as Msg } from "../decode/pptp.js";
 import { pppProtocolName } from "../decode/ppp/protocols.js";
 import { type Finding, endpoint } from "../report/schema.js";
 import type { CaptureFacts, SessionFacts } from "./facts.js";
+import { addressPairKey, fileUnder, workedOutOnce } from "./indexes.js";
 import { callPlace, evidence, frameText } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
 import { counted } from "./tunnel-evidence.js";
@@ -51,7 +52,7 @@ interface ControlMessageRef {
 
 /** The rewritten GRE of a capture: as a list, by session, and as a set of the orphans it explains. */
 interface RewrittenIndex {
-  all: readonly RewrittenGre[];
+  all: RewrittenGre[];
   bySession: Map<SessionFacts, RewrittenGre[]>;
   orphans: Set<OrphanFlow>;
 }
@@ -65,11 +66,6 @@ interface PlacementCandidate {
   advertisedToClient: ControlMessageRef | null;
   advertisedToServer: ControlMessageRef | null;
   span: { start: FrameOrigin; end: FrameOrigin };
-}
-
-/** Key of the calls from `client` to `server` (the dialed or an answering address). */
-function pairKey(client: string, server: string): string {
-  return `${client} ${server}`;
 }
 
 /**
@@ -88,32 +84,25 @@ function candidatesByPair(capture: CaptureFacts): Map<string, PlacementCandidate
       advertisedToServer: advertisingMessage(call, "server"),
       span: callSpan(connection, call),
     };
-    for (const server of new Set([connection.dialed, ...connection.answeringAddresses])) {
-      const key = pairKey(connection.client, server);
-      const list = byPair.get(key);
-      if (list === undefined) byPair.set(key, [candidate]);
-      else list.push(candidate);
-    }
+    for (const server of new Set([connection.dialed, ...connection.answeringAddresses])) fileUnder(byPair, addressPairKey(connection.client, server), candidate);
   }
   return byPair;
 }
 
 function rewrittenIndex(capture: CaptureFacts): RewrittenIndex {
-  let index = rewrittenCache.get(capture);
-  if (index === undefined) {
-    const all: RewrittenGre[] = [];
-    index = { all, bySession: new Map(), orphans: new Set() };
-    const byPair = candidatesByPair(capture);
-    for (const orphan of capture.orphans) {
-      const placed = placeOrphan(orphan, byPair.get(pairKey(orphan.to, orphan.from)), byPair.get(pairKey(orphan.from, orphan.to)));
-      if (placed === null) continue;
-      all.push(placed);
-      index.orphans.add(orphan);
-      const ofSession = index.bySession.get(placed.facts);
-      if (ofSession === undefined) index.bySession.set(placed.facts, [placed]);
-      else ofSession.push(placed);
-    }
-    rewrittenCache.set(capture, index);
+  return workedOutOnce(rewrittenCache, capture, placeOrphans);
+}
+
+function placeOrphans(capture: CaptureFacts): RewrittenIndex {
+  const index: RewrittenIndex = { all: [], bySession: new Map(), orphans: new Set() };
+  // GRE towards the client comes from its server (the calls from the orphan's receiver), towards the server from the client
+  const byPair = candidatesByPair(capture);
+  for (const orphan of capture.orphans) {
+    const placed = placeOrphan(orphan, byPair.get(addressPairKey(orphan.to, orphan.from)), byPair.get(addressPairKey(orphan.from, orphan.to)));
+    if (placed === null) continue;
+    index.all.push(placed);
+    index.orphans.add(orphan);
+    fileUnder(index.bySession, placed.facts, placed);
   }
   return index;
 }
@@ -230,12 +219,7 @@ const strayCache = new WeakMap<ControlConnection, readonly StrayMessage[]>();
  * most likely meant. Worked out once per connection: each of its (up to 64) calls asks.
  */
 function strayMessages(connection: ControlConnection): readonly StrayMessage[] {
-  let stray = strayCache.get(connection);
-  if (stray === undefined) {
-    stray = findStrayMessages(connection);
-    strayCache.set(connection, stray);
-  }
-  return stray;
+  return workedOutOnce(strayCache, connection, findStrayMessages);
 }
 
 function findStrayMessages(connection: ControlConnection): StrayMessage[] {
@@ -308,12 +292,7 @@ export interface SharedCallId {
  */
 export function sharedCallIds(facts: SessionFacts, capture: CaptureFacts): readonly SharedCallId[] {
   const index = callIdIndex(capture);
-  let shared = index.shared.get(facts);
-  if (shared === undefined) {
-    shared = findSharedCallIds(facts, index);
-    index.shared.set(facts, shared);
-  }
-  return shared;
+  return workedOutOnce(index.shared, facts, (f) => findSharedCallIds(f, index));
 }
 
 /**
@@ -330,16 +309,16 @@ function findSharedCallIds(facts: SessionFacts, index: CallIdIndex): SharedCallI
   for (const side of ["client", "server"] as const) {
     const callId = side === "client" ? call.clientCallId : call.serverCallId;
     const group = callId === null ? undefined : index.groups.get(callIdKey(connection, side, callId));
-    if (callId === null || group === undefined || group.sessions.length < 2) continue;
-    const { spans, connections } = groupSpans(group, index);
+    if (callId === null || group === undefined || group.length < 2) continue;
+    const { spans, connections } = workedOutOnce(index.groupSpans, group, (g) => spansOf(g, index));
     let sharing: SharedCallId | null = null;
-    for (let i = 0; i < group.sessions.length; i++) {
+    for (let i = 0; i < group.length; i++) {
       if (connections[i] === own) continue;
       const at = i * SPAN_WORDS;
       // overlapping: this call starts before the other ends, and the other starts before this one ends
       if (!timeBefore(start.tsSec, start.tsNsec, spans[at + 2], spans[at + 3]) || !timeBefore(spans[at], spans[at + 1], end.tsSec, end.tsNsec)) continue;
       if (sharing === null) shared.push((sharing = { side, callId, listed: [], count: 0 }));
-      if (sharing.count++ < MAX_SHARING_CALLS_LISTED) sharing.listed.push(group.sessions[i]);
+      if (sharing.count++ < MAX_SHARING_CALLS_LISTED) sharing.listed.push(group[i]);
     }
   }
   if (shared.length === 2 && index.place.get(shared[1].listed[0])! < index.place.get(shared[0].listed[0])!) shared.reverse();
@@ -351,21 +330,25 @@ function comparable(call: Call): boolean {
   return call.request !== null || call.reply !== null;
 }
 
-/** Numbers per call in CallIdGroup.spans: start second and nanosecond, end second and nanosecond. */
+/** Numbers per call in GroupSpans.spans: start second and nanosecond, end second and nanosecond. */
 const SPAN_WORDS = 4;
 
-/** The calls of one client to one server with one call ID on one side, in capture order. */
-interface CallIdGroup {
-  sessions: SessionFacts[];
-  /** Their call spans (SPAN_WORDS each), worked out when the group is first compared. */
-  spans: Float64Array | null;
+/** What a group compares of its calls, in the group's order. */
+interface GroupSpans {
+  /** Their call spans, SPAN_WORDS each. */
+  spans: Float64Array;
   /** Their control connections' numbers (CallIdIndex.connectionNumbers). */
-  connections: Int32Array | null;
+  connections: Int32Array;
 }
 
 interface CallIdIndex {
-  /** By callIdKey; each comparable call is in the group of its client's and of its server's call ID. */
-  groups: Map<string, CallIdGroup>;
+  /**
+   * The calls of one client to one server with one call ID on one side, in capture order, by
+   * callIdKey; each comparable call is in the group of its client's and of its server's call ID.
+   */
+  groups: Map<string, SessionFacts[]>;
+  /** Each group's spans, worked out when the group is first compared. */
+  groupSpans: Map<SessionFacts[], GroupSpans>;
   /** Each session's place in the capture. */
   place: Map<SessionFacts, number>;
   connectionNumbers: Map<ControlConnection, number>;
@@ -382,41 +365,32 @@ function callIdKey(connection: ControlConnection, side: Side, callId: number): s
 
 /** The capture's comparable calls, grouped by client, server dialed and call ID (built once per capture). */
 function callIdIndex(capture: CaptureFacts): CallIdIndex {
-  let index = byCallIdCache.get(capture);
-  if (index === undefined) {
-    index = { groups: new Map(), place: new Map(), connectionNumbers: new Map(), shared: new Map() };
-    for (const session of capture.sessions) {
-      if (session.call === null || !comparable(session.call)) continue;
-      index.place.set(session, index.place.size);
-      if (!index.connectionNumbers.has(session.connection)) index.connectionNumbers.set(session.connection, index.connectionNumbers.size);
-      for (const side of ["client", "server"] as const) {
-        const callId = side === "client" ? session.call.clientCallId : session.call.serverCallId;
-        if (callId === null) continue;
-        const key = callIdKey(session.connection, side, callId);
-        const group = index.groups.get(key);
-        if (group === undefined) index.groups.set(key, { sessions: [session], spans: null, connections: null });
-        else group.sessions.push(session);
-      }
+  return workedOutOnce(byCallIdCache, capture, indexCallIds);
+}
+
+function indexCallIds(capture: CaptureFacts): CallIdIndex {
+  const index: CallIdIndex = { groups: new Map(), groupSpans: new Map(), place: new Map(), connectionNumbers: new Map(), shared: new Map() };
+  for (const session of capture.sessions) {
+    if (session.call === null || !comparable(session.call)) continue;
+    index.place.set(session, index.place.size);
+    if (!index.connectionNumbers.has(session.connection)) index.connectionNumbers.set(session.connection, index.connectionNumbers.size);
+    for (const side of ["client", "server"] as const) {
+      const callId = side === "client" ? session.call.clientCallId : session.call.serverCallId;
+      if (callId !== null) fileUnder(index.groups, callIdKey(session.connection, side, callId), session);
     }
-    byCallIdCache.set(capture, index);
   }
   return index;
 }
 
-/** The group's spans and connection numbers, worked out on first use. */
-function groupSpans(group: CallIdGroup, index: CallIdIndex): { spans: Float64Array; connections: Int32Array } {
-  if (group.spans === null || group.connections === null) {
-    const spans = new Float64Array(group.sessions.length * SPAN_WORDS);
-    const connections = new Int32Array(group.sessions.length);
-    group.sessions.forEach((session, i) => {
-      const { start, end } = callSpan(session.connection, session.call!);
-      spans.set([start.tsSec, start.tsNsec, end.tsSec, end.tsNsec], i * SPAN_WORDS);
-      connections[i] = index.connectionNumbers.get(session.connection)!;
-    });
-    group.spans = spans;
-    group.connections = connections;
-  }
-  return { spans: group.spans, connections: group.connections };
+function spansOf(group: readonly SessionFacts[], index: CallIdIndex): GroupSpans {
+  const spans = new Float64Array(group.length * SPAN_WORDS);
+  const connections = new Int32Array(group.length);
+  group.forEach((session, i) => {
+    const { start, end } = callSpan(session.connection, session.call!);
+    spans.set([start.tsSec, start.tsNsec, end.tsSec, end.tsNsec], i * SPAN_WORDS);
+    connections[i] = index.connectionNumbers.get(session.connection)!;
+  });
+  return { spans, connections };
 }
 
 // ------------------------------------------------------------------ the rule

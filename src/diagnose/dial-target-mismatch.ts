@@ -8,6 +8,7 @@
  */
 import type { AddressAssignment, IpcpSummary, PppSide } from "../model/ppp-negotiation.js";
 import type { CaptureFacts, LinkFacts } from "./facts.js";
+import { fileUnder, workedOutOnce } from "./indexes.js";
 import { type Finding, endpoint } from "../report/schema.js";
 import { formatFrameRef } from "../report/schema.js";
 import { callPlace, capitalized, evidence, frameText, otherSide } from "./ppp-scope.js";
@@ -25,19 +26,14 @@ const linksByConnectionCache = new WeakMap<CaptureFacts, Map<number, LinkFacts[]
  * link lists each connection once.
  */
 function linksCarrying(capture: CaptureFacts, connectionIndex: number): readonly LinkFacts[] {
-  let byConnection = linksByConnectionCache.get(capture);
-  if (byConnection === undefined) {
-    byConnection = new Map();
-    for (const link of capture.links) {
-      for (const index of link.link.connections) {
-        const list = byConnection.get(index);
-        if (list === undefined) byConnection.set(index, [link]);
-        else list.push(link);
-      }
-    }
-    linksByConnectionCache.set(capture, byConnection);
-  }
+  const byConnection = workedOutOnce(linksByConnectionCache, capture, linksByConnection);
   return byConnection.get(connectionIndex) ?? [];
+}
+
+function linksByConnection(capture: CaptureFacts): Map<number, LinkFacts[]> {
+  const byConnection = new Map<number, LinkFacts[]>();
+  for (const link of capture.links) for (const index of link.link.connections) fileUnder(byConnection, index, link);
+  return byConnection;
 }
 
 export const dialTargetMismatch: Rule = {

@@ -8,16 +8,12 @@ import { type FrameOrigin, originBefore } from "../capture/frame.js";
 import type { ControlConnection } from "../model/control.js";
 import type { Finding } from "../report/schema.js";
 import type { CaptureFacts } from "./facts.js";
+import { addressPairKey, workedOutOnce } from "./indexes.js";
 import { callPlace, captureWentOn, evidence, frameText, RESTART_TIMER_SECONDS } from "./ppp-scope.js";
 import type { Rule } from "./rule.js";
 import { counted, spanText, tearDownAfter } from "./tunnel-evidence.js";
 
 const latestOrphanCache = new WeakMap<CaptureFacts, Map<string, FrameOrigin>>();
-
-/** Key of the orphan GRE flows from `from` to `to`. */
-function directionKey(from: string, to: string): string {
-  return `${from} ${to}`;
-}
 
 /**
  * When the last orphan GRE flow between two addresses began, by direction (built once per
@@ -25,26 +21,22 @@ function directionKey(from: string, to: string): string {
  * thousands of calls and a thousand orphans between the same two addresses.
  */
 function latestOrphanStarts(capture: CaptureFacts): Map<string, FrameOrigin> {
-  let latest = latestOrphanCache.get(capture);
-  if (latest === undefined) {
-    latest = new Map();
-    for (const orphan of capture.orphans) {
-      const first = orphan.flow.first;
-      if (first === null) continue;
-      const key = directionKey(orphan.from, orphan.to);
-      const known = latest.get(key);
-      if (known === undefined || originBefore(known, first)) latest.set(key, first);
-    }
-    latestOrphanCache.set(capture, latest);
+  const latest = new Map<string, FrameOrigin>();
+  for (const orphan of capture.orphans) {
+    const first = orphan.flow.first;
+    if (first === null) continue;
+    const key = addressPairKey(orphan.from, orphan.to);
+    const known = latest.get(key);
+    if (known === undefined || originBefore(known, first)) latest.set(key, first);
   }
   return latest;
 }
 
 /** GRE came to the client from its server (dialed or answering) after `accepted`, under a call ID no call has. */
 function orphanGreAfter(capture: CaptureFacts, connection: ControlConnection, accepted: FrameOrigin): boolean {
-  const latest = latestOrphanStarts(capture);
+  const latest = workedOutOnce(latestOrphanCache, capture, latestOrphanStarts);
   const startedAfter = (server: string) => {
-    const first = latest.get(directionKey(server, connection.client));
+    const first = latest.get(addressPairKey(server, connection.client));
     return first !== undefined && originBefore(accepted, first);
   };
   return startedAfter(connection.dialed) || connection.answeringAddresses.some(startedAfter);

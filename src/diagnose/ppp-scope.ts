@@ -12,6 +12,7 @@ import type { FrameRefs } from "../model/sessions.js";
 import { type Finding, type FrameRef, type Session, endpoint } from "../report/schema.js";
 import { formatFrameRef } from "../report/schema.js";
 import type { CaptureFacts, LinkFacts, SessionFacts } from "./facts.js";
+import { workedOutOnce } from "./indexes.js";
 import type { Rule } from "./rule.js";
 
 /**
@@ -46,12 +47,7 @@ const sessionScopes = new WeakMap<SessionFacts, PppScope | null>();
 
 /** The PPTP call's negotiation; null for a session without a call. */
 export function sessionScope(facts: SessionFacts, capture: CaptureFacts): PppScope | null {
-  let scope = sessionScopes.get(facts);
-  if (scope === undefined) {
-    scope = callScope(facts, capture);
-    sessionScopes.set(facts, scope);
-  }
-  return scope;
+  return workedOutOnce(sessionScopes, facts, (f) => callScope(f, capture));
 }
 
 function callScope({ session, call, ppp }: SessionFacts, { refs, captureEnd }: CaptureFacts): PppScope | null {
