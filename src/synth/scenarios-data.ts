@@ -191,6 +191,25 @@ export function twoClientsSameCallIdRecords(): SynthRecord[] {
   return mergedByTime(first, second);
 }
 
+/** Calls in the nat-calls-same-ids scenario: one more than call-id-mismatch names in a finding with this one. */
+export const NAT_SHARING_CALLS = 10;
+
+/**
+ * NAT_SHARING_CALLS calls from one NAT address (ports 50001 on), each set up (TCP, Start-
+ * Control-Connection, Outgoing-Call: 8 frames, 200 us apart) 10 us after the one before, all
+ * with the same client and server call IDs. A call spans its Outgoing-Call-Request to its
+ * connection's last frame (0.4 ms), so all ten overlap; the capture ends before any PPP.
+ */
+export function natCallsSameIdsRecords(): SynthRecord[] {
+  const calls = Array.from({ length: NAT_SHARING_CALLS }, (_, i) => {
+    const records: SynthRecord[] = [];
+    const conv = conversation(records, { client: DATA_ADDRESSES.natPublic, clientPort: 50001 + i, startNsec: i * 10_000, clientIsn: 1000 + i * 10_000 });
+    establishCall(conv, DATA_CALL_IDS.client, DATA_CALL_IDS.server);
+    return records;
+  });
+  return mergedByTime(...calls);
+}
+
 /** `rounds` MPPE frames each way, sizes from the session's random source. */
 function dataRounds(conv: PptpConversation, p: SessionParameters, rounds: number): void {
   for (let i = 0; i < rounds; i++) {
@@ -375,6 +394,18 @@ export const DATA_FIXTURES: readonly Fixture[] = [
         session(DATA_ADDRESSES.natPublic, SERVER, SHARED_CALL_ID, DATA_CALL_IDS.firstServer, "established", ["call-id-mismatch"]),
         session(DATA_ADDRESSES.natPublic, SERVER, SHARED_CALL_ID, DATA_CALL_IDS.secondServer, "failed", ["call-id-mismatch"]),
       ],
+      findings: [],
+    },
+  },
+  {
+    name: "nat-calls-same-ids.pcap",
+    description:
+      "captured as ten clients behind one NAT address set up calls to one server at once, all with the same client and server call IDs: each call gets a call-id-mismatch for each shared ID, naming eight of the other calls and counting the last",
+    bytes: () => ethernetPcap(natCallsSameIdsRecords()),
+    expected: {
+      sessions: Array.from({ length: NAT_SHARING_CALLS }, () =>
+        session(DATA_ADDRESSES.natPublic, SERVER, CALL_ID, SERVER_CALL_ID, "incomplete", ["call-id-mismatch"]),
+      ),
       findings: [],
     },
   },

@@ -22,7 +22,9 @@ import {
   DATA_CALL_IDS,
   dataSessionRecords,
   mergedByTime,
+  NAT_SHARING_CALLS,
   natCallIdRewriteRecords,
+  natCallsSameIdsRecords,
   severalSessionsRecords,
   twoClientsSameCallIdRecords,
 } from "../../src/synth/scenarios-data.js";
@@ -173,23 +175,22 @@ describe("call-id-mismatch", () => {
   });
 
   it("ten calls from one NAT address with the same IDs at once: one finding per shared ID and session, eight others named, the rest counted", async () => {
-    // ten data sessions 0.1 ms apart from ports 50001-50010 (each takes about 7 ms, so all overlap)
-    const sessions = Array.from({ length: 10 }, (_, i) => dataSessionRecords([], { clientPort: 50001 + i, startNsec: i * 100_000, clientIsn: 1000 + i * 10_000 }));
-    const report = await captures.analyze(mergedByTime(...sessions), ONLY);
-    expect(report.sessions.map((s) => s.clientPort)).toEqual(Array.from({ length: 10 }, (_, i) => 50001 + i));
+    const report = await captures.analyze(natCallsSameIdsRecords(), ONLY);
+    const nat = DATA_ADDRESSES.natPublic;
+    expect(report.sessions.map((s) => s.clientPort)).toEqual(Array.from({ length: NAT_SHARING_CALLS }, (_, i) => 50001 + i));
     for (const session of report.sessions) expect(session.findings.map((f) => f.code)).toEqual(["call-id-mismatch", "call-id-mismatch"]);
-    // each call's Outgoing-Call-Request, as the session's control messages list it
-    const requestFrame = report.sessions.map((s) => s.control.messages.find((m) => m.type === "Outgoing-Call-Request")!.frame);
+    // five frames of each call (0.2 ms apart, the calls 10 us apart) come before the first
+    // Outgoing-Call-Request, its sixth: call i's request is frame 51 + i
     const [clientId, serverId] = report.sessions[0].findings;
     expect(clientId.message).toContain(
-      `10 calls from ${DATA_ADDRESSES.client} to 198.51.100.20 use the same client call ID ${CLIENT_ID} (0x4a10) at the same time: ` +
-        `this one from ${DATA_ADDRESSES.client}:50001 (frame ${requestFrame[0]}) and the ones from ${DATA_ADDRESSES.client}:50002 (frame ${requestFrame[1]}), `,
+      `10 calls from ${nat} to 198.51.100.20 use the same client call ID ${CLIENT_ID} (0x4a10) at the same time: ` +
+        `this one from ${nat}:50001 (frame 51) and the ones from ${nat}:50002 (frame 52), `,
     );
-    expect(clientId.message).toContain(`${DATA_ADDRESSES.client}:50009 (frame ${requestFrame[8]}), and 1 more.`);
+    expect(clientId.message).toContain(`${nat}:50009 (frame 59), and 1 more.`);
     expect(clientId.detail).toBe(`client call ID ${CLIENT_ID} also used from ports 50002, 50003, 50004, 50005, 50006, 50007, 50008, 50009, and 1 more`);
     expect(serverId.detail).toBe(`server call ID ${SERVER_ID} also used from ports 50002, 50003, 50004, 50005, 50006, 50007, 50008, 50009, and 1 more`);
     // this call's request and the eight named ones
-    expect(clientId.frames).toEqual(requestFrame.slice(0, 9));
+    expect(clientId.frames).toEqual([51, 52, 53, 54, 55, 56, 57, 58, 59]);
     expect(report.sessions[9].findings[0].detail).toBe(`client call ID ${CLIENT_ID} also used from ports 50001, 50002, 50003, 50004, 50005, 50006, 50007, 50008, and 1 more`);
   });
 
