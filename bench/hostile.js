@@ -8,13 +8,12 @@
 //                                        data of the size that fills the file, each with its own
 //                                        call ID / source address pair, and no control connection
 // and one that is hostile by what its sessions share rather than by their number:
-//   hostile-nat-calls-<NAT_CALLS>.pcap   NAT_CALLS calls from one NAT address (each from its own
-//                                        port), all with the same client and server call IDs and
-//                                        all open at once: call-id-mismatch's worst case
+//   hostile-nat-calls-same-ids-<NAT_CALLS>.pcap  NAT_CALLS calls from one NAT address (each from
+//                                        its own port), all with the same client and server call
+//                                        IDs, 10 us apart: call-id-mismatch's worst case
 import { join } from "node:path";
 import { createPcapFileWriter, enhancedGre, ethernet, ipv4, LinkType, PppProtocol, ppp, SeededRandom, TcpFlag, tcp } from "../dist/synth/index.js";
-import { PptpConversation } from "../dist/synth/conversation.js";
-import { establishCall } from "../dist/synth/sessions.js";
+import { natCallsSameIdsRecords } from "../dist/synth/scenarios-data.js";
 import { DATA_FOLDER, ensureFiles } from "./data-files.js";
 import { unrelatedFrame } from "./generate.js";
 
@@ -81,23 +80,11 @@ function writeGreCalls(path, count, targetBytes) {
 
 /** Calls behind one NAT address: as many as the report lists sessions (MAX_SESSIONS_REPORTED). */
 const NAT_CALLS = 10_000;
-const NAT_ADDRESS = "203.0.113.77";
-const NAT_CLIENT_CALL_ID = 1;
-const NAT_SERVER_CALL_ID = 0x8000;
 
+/** The nat-calls-same-ids fixture's scenario (src/synth/scenarios-data.ts), with NAT_CALLS calls. */
 function writeNatCalls(path) {
-  const records = [];
-  for (let i = 0; i < NAT_CALLS; i++) {
-    const nanos = i * STEP_NANOS;
-    const conv = new PptpConversation(
-      { client: NAT_ADDRESS, server: FLOOD_TARGET, clientPort: 1024 + i, clientCallId: NAT_CLIENT_CALL_ID, serverCallId: NAT_SERVER_CALL_ID, startSec: START_SEC + Math.floor(nanos / 1e9), startNsec: nanos % 1e9 },
-      (record) => records.push(record),
-    );
-    establishCall(conv, NAT_CLIENT_CALL_ID, NAT_SERVER_CALL_ID);
-  }
-  records.sort((a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec);
   const writer = createPcapFileWriter(path, { linkType: LinkType.ETHERNET });
-  for (const record of records) writer.write(record);
+  for (const record of natCallsSameIdsRecords(NAT_CALLS)) writer.write(record);
   writer.close();
 }
 
@@ -119,8 +106,8 @@ export async function ensureHostileCaptures(count, sizeMb) {
     },
     {
       name: "NAT calls",
-      path: join(DATA_FOLDER, `hostile-nat-calls-${NAT_CALLS}.pcap`),
-      description: `${NAT_CALLS} calls from one NAT address, all with the same call IDs and open at once`,
+      path: join(DATA_FOLDER, `hostile-nat-calls-same-ids-${NAT_CALLS}.pcap`),
+      description: `${NAT_CALLS} calls from one NAT address, all with the same call IDs, set up 10 µs apart`,
       write: writeNatCalls,
     },
   ];
