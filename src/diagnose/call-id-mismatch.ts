@@ -22,7 +22,9 @@
  */
 import { type FrameOrigin, originBefore, timeBefore } from "../capture/frame.js";
 import type { Call, ControlConnection, ControlMessage, Side } from "../model/control.js";
+import type { GreDirection } from "../model/gre-flow.js";
 import type { OrphanFlow } from "../model/tracker.js";
+import { noItems } from "../model/empty-list.js";
 import { PptpMessageType as Msg } from "../decode/pptp.js";
 import { pppProtocolName } from "../decode/ppp/protocols.js";
 import { type Finding, endpoint } from "../report/schema.js";
@@ -33,6 +35,8 @@ import type { Rule } from "./rule.js";
 import { counted } from "./tunnel-evidence.js";
 
 const CODE = "call-id-mismatch";
+
+const SIDES = ["client", "server"] as const;
 
 /** Orphan GRE that is a session's own, under another call ID than its control channel advertised. */
 export interface RewrittenGre {
@@ -84,7 +88,9 @@ function candidatesByPair(capture: CaptureFacts): Map<string, PlacementCandidate
       advertisedToServer: advertisingMessage(call, "server"),
       span: callSpan(connection, call),
     };
-    for (const server of new Set([connection.dialed, ...connection.answeringAddresses])) fileUnder(byPair, addressPairKey(connection.client, server), candidate);
+    fileUnder(byPair, addressPairKey(connection.client, connection.dialed), candidate);
+    // the list holds each address once, the dialed one maybe among them
+    for (const server of connection.answeringAddresses) if (server !== connection.dialed) fileUnder(byPair, addressPairKey(connection.client, server), candidate);
   }
   return byPair;
 }
@@ -95,6 +101,8 @@ function rewrittenIndex(capture: CaptureFacts): RewrittenIndex {
 
 function placeOrphans(capture: CaptureFacts): RewrittenIndex {
   const index: RewrittenIndex = { all: [], bySession: new Map(), orphans: new Set() };
+  // most captures have no orphan GRE: then the calls need no index either
+  if (capture.orphans.length === 0) return index;
   // GRE towards the client comes from its server (the calls from the orphan's receiver), towards the server from the client
   const byPair = candidatesByPair(capture);
   for (const orphan of capture.orphans) {
@@ -133,7 +141,7 @@ function placeOrphan(
   let best: PlacementCandidate | null = null;
   let bestToward: Side = "client";
   let bestOwnFlowEmpty = false;
-  for (const toward of ["client", "server"] as const) {
+  for (const toward of SIDES) {
     const candidates = toward === "client" ? towardClient : towardServer;
     if (candidates === undefined) continue;
     for (const candidate of candidates) {
@@ -180,11 +188,18 @@ function advertisingMessage(call: Call, toward: Side): ControlMessageRef | null 
 /** From the call's set-up to its clearing (or the end of its connection and GRE). */
 function callSpan(connection: ControlConnection, call: Call): { start: FrameOrigin; end: FrameOrigin } {
   const start = call.request ?? call.reply?.origin ?? connection.first;
-  const cleared = [call.clear, call.disconnect?.origin].filter((o): o is FrameOrigin => o != null);
-  if (cleared.length > 0) return { start, end: cleared.reduce((a, b) => (originBefore(b, a) ? b : a)) };
-  let end = connection.last;
-  for (const flow of [call.toServer, call.toClient]) if (flow.first !== null && originBefore(end, flow.last)) end = flow.last;
-  return { start, end };
+  const clear = call.clear;
+  const disconnect = call.disconnect?.origin ?? null;
+  if (clear !== null && disconnect !== null) return { start, end: originBefore(disconnect, clear) ? disconnect : clear };
+  if (clear !== null || disconnect !== null) return { start, end: (clear ?? disconnect)! };
+  return { start, end: laterEnd(laterEnd(connection.last, call.toServer), call.toClient) };
+}
+
+/** `end`, or the flow's last packet when that came later. */
+function laterEnd(end: FrameOrigin, flow: GreDirection): FrameOrigin {
+  if (flow.packets === 0) return end;
+  const last = flow.last; // a new object per read: read once
+  return originBefore(end, last) ? last : end;
 }
 
 // ------------------------------------------------------------------ control messages
@@ -297,30 +312,33 @@ export function sharedCallIds(facts: SessionFacts, capture: CaptureFacts): reado
 
 /**
  * Thousands of calls can share an ID behind one NAT address, so the calls are looked up by
- * ID, a pair costs a few comparisons of numbers in typed arrays, and nothing is kept per
+ * ID, a pair costs a few comparisons of numbers in a typed array, and nothing is kept per
  * pair beyond the listed few.
  */
-function findSharedCallIds(facts: SessionFacts, index: CallIdIndex): SharedCallId[] {
+function findSharedCallIds(facts: SessionFacts, index: CallIdIndex): readonly SharedCallId[] {
+  const own = index.place.get(facts);
+  if (own === undefined) return noItems(); // not a comparable call
   const { connection, call } = facts;
-  if (call === null || !comparable(call)) return [];
-  const { start, end } = callSpan(connection, call);
-  const own = index.connectionNumbers.get(connection)!;
-  const shared: SharedCallId[] = [];
-  for (const side of ["client", "server"] as const) {
-    const callId = side === "client" ? call.clientCallId : call.serverCallId;
-    const group = callId === null ? undefined : index.groups.get(callIdKey(connection, side, callId));
+  const { spans, sessions } = index;
+  const at = own * SPAN_WORDS;
+  const startSec = spans[at], startNsec = spans[at + 1], endSec = spans[at + 2], endNsec = spans[at + 3];
+  let shared: SharedCallId[] | null = null;
+  for (const side of SIDES) {
+    const callId = side === "client" ? call!.clientCallId : call!.serverCallId;
+    const group = callId === null ? undefined : index.groups.get(callIdKey(index.pairs[own], side, callId));
     if (callId === null || group === undefined || group.length < 2) continue;
-    const { spans, connections } = workedOutOnce(index.groupSpans, group, (g) => spansOf(g, index));
     let sharing: SharedCallId | null = null;
     for (let i = 0; i < group.length; i++) {
-      if (connections[i] === own) continue;
-      const at = i * SPAN_WORDS;
+      const other = group[i];
+      if (sessions[other].connection === connection) continue;
+      const otherAt = other * SPAN_WORDS;
       // overlapping: this call starts before the other ends, and the other starts before this one ends
-      if (!timeBefore(start.tsSec, start.tsNsec, spans[at + 2], spans[at + 3]) || !timeBefore(spans[at], spans[at + 1], end.tsSec, end.tsNsec)) continue;
-      if (sharing === null) shared.push((sharing = { side, callId, listed: [], count: 0 }));
-      if (sharing.count++ < MAX_SHARING_CALLS_LISTED) sharing.listed.push(group[i]);
+      if (!timeBefore(startSec, startNsec, spans[otherAt + 2], spans[otherAt + 3]) || !timeBefore(spans[otherAt], spans[otherAt + 1], endSec, endNsec)) continue;
+      if (sharing === null) (shared ??= []).push((sharing = { side, callId, listed: [], count: 0 }));
+      if (sharing.count++ < MAX_SHARING_CALLS_LISTED) sharing.listed.push(sessions[other]);
     }
   }
+  if (shared === null) return noItems();
   if (shared.length === 2 && index.place.get(shared[1].listed[0])! < index.place.get(shared[0].listed[0])!) shared.reverse();
   return shared;
 }
@@ -330,37 +348,37 @@ function comparable(call: Call): boolean {
   return call.request !== null || call.reply !== null;
 }
 
-/** Numbers per call in GroupSpans.spans: start second and nanosecond, end second and nanosecond. */
+/** Numbers per call in CallIdIndex.spans: start second and nanosecond, end second and nanosecond. */
 const SPAN_WORDS = 4;
 
-/** What a group compares of its calls, in the group's order. */
-interface GroupSpans {
-  /** Their call spans, SPAN_WORDS each. */
-  spans: Float64Array;
-  /** Their control connections' numbers (CallIdIndex.connectionNumbers). */
-  connections: Int32Array;
-}
+/** Call IDs are 16 bits (RFC 2637 §2.7): a group key holds the ID, the side and the address pair's number above them. */
+const CALL_ID_VALUES = 0x10000;
+const GROUP_KEYS_PER_PAIR = 2 * CALL_ID_VALUES;
 
 interface CallIdIndex {
-  /**
-   * The calls of one client to one server with one call ID on one side, in capture order, by
-   * callIdKey; each comparable call is in the group of its client's and of its server's call ID.
-   */
-  groups: Map<string, SessionFacts[]>;
-  /** Each group's spans, worked out when the group is first compared. */
-  groupSpans: Map<SessionFacts[], GroupSpans>;
-  /** Each session's place in the capture. */
+  /** The comparable calls' sessions in capture order; a session's place in this list is its number. */
+  sessions: SessionFacts[];
+  /** Each session's number. */
   place: Map<SessionFacts, number>;
-  connectionNumbers: Map<ControlConnection, number>;
+  /** By number: the call's span (callSpan), SPAN_WORDS each. */
+  spans: Float64Array;
+  /** By number: the number of the call's client and dialed server address pair. */
+  pairs: Int32Array;
+  /**
+   * The numbers of one client's calls to one server with one call ID on one side, in capture
+   * order, by callIdKey; each comparable call is in the group of its client's and of its
+   * server's call ID.
+   */
+  groups: Map<number, number[]>;
   /** sharedCallIds per session, once worked out. */
   shared: Map<SessionFacts, readonly SharedCallId[]>;
 }
 
 const byCallIdCache = new WeakMap<CaptureFacts, CallIdIndex>();
 
-/** One client's calls to one server that have `callId` as the `side`'s call ID. */
-function callIdKey(connection: ControlConnection, side: Side, callId: number): string {
-  return `${side} ${callId} ${connection.client} ${connection.dialed}`;
+/** The group of the calls between one address pair that have `callId` as the `side`'s call ID. */
+function callIdKey(pair: number, side: Side, callId: number): number {
+  return pair * GROUP_KEYS_PER_PAIR + (side === "server" ? CALL_ID_VALUES : 0) + callId;
 }
 
 /** The capture's comparable calls, grouped by client, server dialed and call ID (built once per capture). */
@@ -369,28 +387,41 @@ function callIdIndex(capture: CaptureFacts): CallIdIndex {
 }
 
 function indexCallIds(capture: CaptureFacts): CallIdIndex {
-  const index: CallIdIndex = { groups: new Map(), groupSpans: new Map(), place: new Map(), connectionNumbers: new Map(), shared: new Map() };
+  const most = capture.sessions.length;
+  const index: CallIdIndex = {
+    sessions: [],
+    place: new Map(),
+    spans: new Float64Array(most * SPAN_WORDS),
+    pairs: new Int32Array(most),
+    groups: new Map(),
+    shared: new Map(),
+  };
+  const pairNumbers = new Map<string, number>();
+  const nextPairNumber = (): number => pairNumbers.size;
+  let pairOf: ControlConnection | null = null;
+  let pair = 0;
   for (const session of capture.sessions) {
-    if (session.call === null || !comparable(session.call)) continue;
-    index.place.set(session, index.place.size);
-    if (!index.connectionNumbers.has(session.connection)) index.connectionNumbers.set(session.connection, index.connectionNumbers.size);
-    for (const side of ["client", "server"] as const) {
-      const callId = side === "client" ? session.call.clientCallId : session.call.serverCallId;
-      if (callId !== null) fileUnder(index.groups, callIdKey(session.connection, side, callId), session);
+    const { connection, call } = session;
+    if (call === null || !comparable(call)) continue;
+    const n = index.sessions.length;
+    index.sessions.push(session);
+    index.place.set(session, n);
+    // a connection's calls come one after another: its address pair is looked up once
+    if (connection !== pairOf) {
+      pair = workedOutOnce(pairNumbers, addressPairKey(connection.client, connection.dialed), nextPairNumber);
+      pairOf = connection;
     }
+    index.pairs[n] = pair;
+    const { start, end } = callSpan(connection, call);
+    const at = n * SPAN_WORDS;
+    index.spans[at] = start.tsSec;
+    index.spans[at + 1] = start.tsNsec;
+    index.spans[at + 2] = end.tsSec;
+    index.spans[at + 3] = end.tsNsec;
+    if (call.clientCallId !== null) fileUnder(index.groups, callIdKey(pair, "client", call.clientCallId), n);
+    if (call.serverCallId !== null) fileUnder(index.groups, callIdKey(pair, "server", call.serverCallId), n);
   }
   return index;
-}
-
-function spansOf(group: readonly SessionFacts[], index: CallIdIndex): GroupSpans {
-  const spans = new Float64Array(group.length * SPAN_WORDS);
-  const connections = new Int32Array(group.length);
-  group.forEach((session, i) => {
-    const { start, end } = callSpan(session.connection, session.call!);
-    spans.set([start.tsSec, start.tsNsec, end.tsSec, end.tsNsec], i * SPAN_WORDS);
-    connections[i] = index.connectionNumbers.get(session.connection)!;
-  });
-  return { spans, connections };
 }
 
 // ------------------------------------------------------------------ the rule

@@ -53,8 +53,12 @@ export function ruleFor(code: string): Rule | undefined {
 }
 
 export function diagnose(capture: CaptureFacts, rules: readonly Rule[] = RULES): Finding[] {
-  for (const facts of capture.sessions) {
-    for (const rule of rules) {
+  // indexed loops: a for-of allocates an iterator result per step until the loop is optimized (rules x sessions steps)
+  const { sessions } = capture;
+  for (let s = 0; s < sessions.length; s++) {
+    const facts = sessions[s];
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r];
       if (rule.session === undefined) continue;
       // most rules find nothing in most sessions: spread only what they found
       const found = rule.session(facts, capture);

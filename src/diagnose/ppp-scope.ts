@@ -125,13 +125,25 @@ export function captureWentOn(scope: { captureEnd: FrameOrigin | null }, from: F
 
 /** Evidence frames in capture order, each once. */
 export function evidence(refs: FrameRefs, origins: ReadonlyArray<FrameOrigin | null | undefined>): FrameRef[] {
+  // most findings (thousands in a capture) name one or two frames: no closures per call
   const unique: FrameOrigin[] = [];
-  for (const origin of origins) {
-    if (origin == null || unique.some((o) => o.fileIndex === origin.fileIndex && o.frameNo === origin.frameNo)) continue;
-    unique.push(origin);
+  for (let i = 0; i < origins.length; i++) {
+    const origin = origins[i];
+    if (origin != null && !namesFrame(unique, origin)) unique.push(origin);
   }
-  unique.sort((a, b) => (originBefore(a, b) ? -1 : originBefore(b, a) ? 1 : a.frameNo - b.frameNo));
-  return unique.map((o) => refs.ref(o));
+  if (unique.length > 1) unique.sort(byCaptureOrder);
+  const frames: FrameRef[] = new Array(unique.length);
+  for (let i = 0; i < unique.length; i++) frames[i] = refs.ref(unique[i]);
+  return frames;
+}
+
+function namesFrame(origins: readonly FrameOrigin[], origin: FrameOrigin): boolean {
+  for (let i = 0; i < origins.length; i++) if (origins[i].fileIndex === origin.fileIndex && origins[i].frameNo === origin.frameNo) return true;
+  return false;
+}
+
+function byCaptureOrder(a: FrameOrigin, b: FrameOrigin): number {
+  return originBefore(a, b) ? -1 : originBefore(b, a) ? 1 : a.frameNo - b.frameNo;
 }
 
 /** "frame 12", as the report cites frames (file#frame with several files). */
