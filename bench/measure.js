@@ -4,7 +4,7 @@
 // process from outside, so each mode loads only the modules it needs (the floor's process is the
 // least a Node program can be); `analyze` is for profiling the library alone:
 //   node --cpu-prof bench/measure.js analyze bench/data/sessions-1024mb.pcap
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { createGunzip } from "node:zlib";
 
 /** Read and gunzip output chunks of the zlib floor. */
@@ -46,8 +46,7 @@ async function analyzeAll(path) {
 /**
  * The floor for gzip input: zlib inflating the file, the output counted and dropped. The file
  * is read as the reader reads it (synchronously, into one reused buffer) and fed to zlib by the
- * reader's feedGunzip; its output chunks are larger than the reader's (source.ts keeps those
- * small to lose little before damaged data), as fewer chunks inflate faster.
+ * reader's feedGunzip, into output chunks of the reader's size.
  */
 async function gunzipOnly(path) {
   const { feedGunzip } = await import("../dist/capture/source.js");
@@ -55,8 +54,11 @@ async function gunzipOnly(path) {
   try {
     const buffer = Buffer.allocUnsafe(GUNZIP_CHUNK_BYTES);
     const file = {
+      bytesRead: 0,
+      totalBytes: fstatSync(fd).size,
       read() {
         const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
+        this.bytesRead += bytesRead;
         return Promise.resolve(bytesRead === 0 ? null : buffer.subarray(0, bytesRead));
       },
     };

@@ -6,7 +6,7 @@
 // compiler and GC threads each got an arena of their own, and malloc gave freed memory back to
 // the system at once, so the same memory was faulted in again and again. One arena, and 64 MB
 // kept when trimming, take 40 % of the page faults and 7 % of the time off the 1 GB benchmark,
-// and 60 % of the faults off a gzip capture, whose 256 KiB zlib output buffers are otherwise
+// and 60 % of the faults off a gzip capture, whose zlib output buffers are otherwise
 // fresh memory. (The same settings as GLIBC_TUNABLES would put an "=" inside a value, which
 // npm's Windows shims cannot parse.) The line stays under 128 bytes, the #! limit of Linux
 // kernels before 5.1.

@@ -77,19 +77,22 @@ describe("gzip-compressed captures, recognised by their magic", () => {
     const gz = Buffer.from(gzipSync(SAMPLE_PCAP.bytes));
     gz[gz.length - 8] ^= 0xff; // first byte of the CRC32
     const path = writeTemp("bad-crc.pcap.gz", gz);
-    // Read in 64-byte pieces, the checksum arrives after every pcap byte came out of zlib.
-    // (zlib drops the output chunk it is filling when it meets damage, hence small chunks.)
-    const { frames, problems } = await readAll(path, { chunkSize: 64 });
-    expect(frames).toEqual(SAMPLE_PCAP.frames);
-    expect(problems).toEqual([
-      {
-        code: "capture-truncated",
-        fileIndex: 0,
-        file: path,
-        frameNo: 6,
-        message: "byte 155: gzip data damaged (incorrect data check)",
-      },
-    ]);
+    // zlib drops the output of the write that meets damage: the reader writes the trailer on
+    // its own, so every pcap byte comes out, whether the file is read in 64-byte pieces or in
+    // one piece (the default chunk size) with all of its output in one zlib chunk
+    for (const options of [{ chunkSize: 64 }, {}]) {
+      const { frames, problems } = await readAll(path, options);
+      expect(frames).toEqual(SAMPLE_PCAP.frames);
+      expect(problems).toEqual([
+        {
+          code: "capture-truncated",
+          fileIndex: 0,
+          file: path,
+          frameNo: 6,
+          message: "byte 155: gzip data damaged (incorrect data check)",
+        },
+      ]);
+    }
   });
 });
 
