@@ -8,7 +8,8 @@
  * a change to a message is one table row. The decoder does not judge anything: result
  * and error codes are returned as numbers, their names come from the tables.
  *
- * A stream reassembler drives decodePptpMessage(): it returns the number of bytes the
+ * A stream reassembler drives a PptpFieldsReader (decodePptpMessage() without the text
+ * fields, which the session model does not read): it returns the number of bytes the
  * message at the offset needs while they have not all arrived, a decoded message once
  * they have, or a malformed result (bad magic cookie, bad length, unknown type) after
  * which the stream resyncs with findMagicCookie().
@@ -27,6 +28,8 @@ export const PPTP_MIN_MESSAGE_LENGTH = 16;
 export const PPTP_MAX_MESSAGE_LENGTH = 220;
 /** PPTP message type 1 is a control message; 2 (management) was reserved and never specified (RFC 2637 §1.4). */
 export const PPTP_CONTROL_MESSAGE = 1;
+/** Control message types are 1..15 (RFC 2637 §2.1–2.15). */
+const PPTP_CONTROL_TYPES = 15;
 
 export const PptpMessageType = {
   StartControlConnectionRequest: 1,
@@ -557,7 +560,7 @@ export const PPTP_MESSAGES: { readonly [T in PptpMessageType]: PptpMessageSpec<T
 
 /** The table row of a control type, undefined for types RFC 2637 does not define. */
 export function pptpMessageSpec(type: number): PptpMessageSpec | undefined {
-  return type >= 1 && type <= 15 ? (PPTP_MESSAGES[type as PptpMessageType] as PptpMessageSpec) : undefined;
+  return type >= 1 && type <= PPTP_CONTROL_TYPES ? (PPTP_MESSAGES[type as PptpMessageType] as PptpMessageSpec) : undefined;
 }
 
 /** "Outgoing-Call-Reply", or "control message type 99" for a type RFC 2637 does not define. */
@@ -610,9 +613,19 @@ export const PPTP_ERROR_NAMES: Readonly<Record<number, string>> = {
   5: "length differs from the control type's fixed length",
 };
 
-export type PptpDecodeResult =
-  | { ok: true; message: PptpMessage }
-  | { ok: false; error: PptpError; reason: string };
+/** A header that is not a PPTP control message header: why, as a code and as text. */
+export interface PptpDecodeFailure {
+  ok: false;
+  error: PptpError;
+  reason: string;
+}
+
+export type PptpDecodeResult = { ok: true; message: PptpMessage } | PptpDecodeFailure;
+
+/** The fixed-width text fields (host name, vendor, numbers, subaddress, call statistics). */
+export type PptpTextFieldName = "hostName" | "vendor" | "phoneNumber" | "subaddress" | "dialedNumber" | "dialingNumber" | "callStatistics";
+/** A message without its text fields: what PptpFieldsReader makes (distributes over the union, so `type` still narrows). */
+export type PptpMessageFields = PptpMessage extends infer M ? (M extends PptpMessage ? Omit<M, PptpTextFieldName> : never) : never;
 
 /**
  * Checks the 12-byte header at `offset` (the caller makes sure 12 bytes are there).
@@ -640,6 +653,44 @@ export function pptpHeaderError(buf: Uint8Array, offset: number): PptpError {
  * Never throws; strings are read within their fields only.
  */
 export function decodePptpMessage(buf: Uint8Array, offset: number, available: number): PptpDecodeResult | number {
+  const result = decodeMessage(buf, offset, available, null);
+  return result instanceof DecodedMessage ? { ok: true, message: result as unknown as PptpMessage } : result;
+}
+
+/**
+ * decodePptpMessage() for a stream that hands each message to a listener at once: the
+ * numbers only (the session model reads no text field), no result wrapper, and one message
+ * object per control type, filled again by the next message of that type. A message is
+ * valid until then: the listener copies what it keeps. Reading a capture thus makes no
+ * object per control message (with their wrappers and texts, they were about a thirteenth
+ * of what it allocated).
+ */
+export class PptpFieldsReader {
+  /** By control type: the object its last message was decoded into. */
+  private readonly byType: Array<DecodedMessage | undefined> = new Array<DecodedMessage | undefined>(PPTP_CONTROL_TYPES + 1).fill(undefined);
+
+  /** As decodePptpMessage(): bytes needed, the message, or why the header is not a PPTP control message header (see pptpDecodeFailed). */
+  read(buf: Uint8Array, offset: number, available: number): PptpMessageFields | PptpDecodeFailure | number {
+    const result = decodeMessage(buf, offset, available, this.byType);
+    return result instanceof DecodedMessage ? (result as unknown as PptpMessageFields) : result;
+  }
+}
+
+/** Whether PptpFieldsReader.read() found a header that is not a PPTP control message header. */
+export function pptpDecodeFailed(result: PptpMessageFields | PptpDecodeFailure): result is PptpDecodeFailure {
+  return !(result instanceof DecodedMessage);
+}
+
+/**
+ * The message at `offset`: a new object with every field (`reused` null), or the numbers
+ * only, in the object `reused` holds for the type (made on the type's first message).
+ */
+function decodeMessage(
+  buf: Uint8Array,
+  offset: number,
+  available: number,
+  reused: Array<DecodedMessage | undefined> | null,
+): DecodedMessage | PptpDecodeFailure | number {
   const present = Math.max(0, Math.min(available, buf.length - offset));
   if (present < PPTP_HEADER_LENGTH) return PPTP_HEADER_LENGTH;
   const error = pptpHeaderError(buf, offset);
@@ -649,15 +700,22 @@ export function decodePptpMessage(buf: Uint8Array, offset: number, available: nu
 
   const type = u16be(buf, offset + 8) as PptpMessageType;
   const spec = PPTP_MESSAGES[type] as PptpMessageSpec;
-  const message = new DecodedMessage(type, spec.name, spec.abbreviation, length);
+  // the header fields of a type never differ (its length is fixed): a reused object keeps them
+  let message = reused?.[type];
+  if (message === undefined) {
+    message = new DecodedMessage(type, spec.name, spec.abbreviation, length);
+    if (reused !== null) reused[type] = message;
+  }
+  const withText = reused === null;
   const fields = spec.fields;
   // indexed: a for-of here made an iterator object per message
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i];
     const at = offset + field.offset;
-    message[field.name] = field.kind === "text" ? readText(buf, at, field.size) : readUint(buf, at, field.size);
+    if (field.kind === "uint") message[field.name] = readUint(buf, at, field.size);
+    else if (withText) message[field.name] = readText(buf, at, field.size);
   }
-  return { ok: true, message: message as unknown as PptpMessage };
+  return message;
 }
 
 /**

@@ -4,7 +4,7 @@
  * message, and per call its IDs, results, GRE flows and PPP negotiation.
  */
 import { type FrameOrigin, originOf } from "../capture/frame.js";
-import { PptpMessageType as Msg, type PptpMessage, pptpMessageName } from "../decode/pptp.js";
+import { PptpMessageType as Msg, type PptpMessageFields, pptpMessageName } from "../decode/pptp.js";
 import { GreDirection } from "./gre-flow.js";
 import { noItems } from "./empty-list.js";
 import { PppNegotiation, type PppSide, type PppSummary } from "./ppp-negotiation.js";
@@ -311,10 +311,11 @@ export class ControlConnection {
   }
 
   /**
-   * One decoded control message from one side. `origin` is only read here (it may be the
-   * reader's Frame, reused for the next record): the message's record keeps the position.
+   * One decoded control message from one side. `message` and `origin` are only read here
+   * (the stream reuses the message object, `origin` may be the reader's Frame): the
+   * message's record keeps the position and the numbers the report needs.
    */
-  message(message: PptpMessage, from: Side, origin: FrameOrigin): void {
+  message(message: PptpMessageFields, from: Side, origin: FrameOrigin): void {
     // the record, its codes and call IDs filled per type below
     const record = new ControlMessage(origin, from, message.type);
     switch (message.type) {

@@ -12,7 +12,7 @@ import { GRE_PROTOCOL_PPP } from "../decode/gre.js";
 import { Packet, PacketKind } from "../decode/packet.js";
 import { PppProtocol } from "../decode/ppp/protocols.js";
 import { TcpFlag } from "../decode/tcp.js";
-import type { PptpMessage } from "../decode/pptp.js";
+import type { PptpMessageFields } from "../decode/pptp.js";
 import { type SegmentOrigin, TcpDirectionStream, type StreamEvents } from "../reassembly/tcp-stream.js";
 import { CallIndex } from "./call-index.js";
 import { ControlConnection, type Side, TcpEvent } from "./control.js";
@@ -518,7 +518,7 @@ class ConnectionStreamEvents implements StreamEvents {
     private readonly toServerIndex: CallIndex,
   ) {}
 
-  message(message: PptpMessage, origin: SegmentOrigin): void {
+  message(message: PptpMessageFields, origin: SegmentOrigin): void {
     this.tracked.connection.message(message, this.from, origin);
     this.indexCalls();
   }

@@ -34,18 +34,19 @@
  *
  * The origin handed to segment() is read during the call only: the caller may reuse one
  * object (e.g. the reader's Frame) for every segment. The stream copies the origins it keeps
- * (of a held segment, an unfinished message, a resync), and an origin handed to an event is
- * valid during the event only: a listener copies what it keeps.
+ * (of a held segment, an unfinished message, a resync), and an origin or a message handed to
+ * an event is valid during the event only: a listener copies what it keeps.
  */
 import { originOf } from "../capture/frame.js";
 import { noItems } from "../model/empty-list.js";
 import {
-  decodePptpMessage,
   findMagicCookie,
+  pptpDecodeFailed,
+  PptpFieldsReader,
   pptpMessageName,
   PPTP_HEADER_LENGTH,
   PPTP_MAX_MESSAGE_LENGTH,
-  type PptpMessage,
+  type PptpMessageFields,
 } from "../decode/pptp.js";
 import { TcpFlag } from "../decode/tcp.js";
 
@@ -83,10 +84,12 @@ const DEFAULT_LIMITS: StreamLimits = { maxBufferedBytes: MAX_STREAM_BUFFER_BYTES
 
 export interface StreamEvents {
   /**
-   * A complete control message; `origin` = the segment that delivered its last byte (as
-   * Wireshark attributes a reassembled PDU); `firstOrigin` = the segment holding its first byte.
+   * A complete control message, its numbers only (PptpFieldsReader); `origin` = the segment
+   * that delivered its last byte (as Wireshark attributes a reassembled PDU); `firstOrigin` =
+   * the segment holding its first byte. The message, like the origins, is valid during the
+   * event only (the next message of its type reuses the object): a listener copies what it keeps.
    */
-  message(message: PptpMessage, origin: SegmentOrigin, firstOrigin: SegmentOrigin): void;
+  message(message: PptpMessageFields, origin: SegmentOrigin, firstOrigin: SegmentOrigin): void;
   /** A message that fails validation (bad magic, bad length, unknown type), cut short, or data after the FIN. */
   malformed(reason: string, origin: SegmentOrigin): void;
   /**
@@ -146,6 +149,12 @@ interface HeldSegment {
 
 /** `partial` until a stream first keeps bytes: most streams (a SYN flood, a message per segment) never do. */
 const NO_BYTES = new Uint8Array(0);
+
+/**
+ * Decodes the messages of every stream into one object per control type: a message is
+ * handed to its listener at once and is valid during that event only (see StreamEvents).
+ */
+const messageReader = new PptpFieldsReader();
 
 /** Stands in for "no segment" before the first one; never handed out with bytes. */
 const NO_ORIGIN: SegmentOrigin = Object.freeze({ fileIndex: -1, frameNo: 0, tsSec: 0, tsNsec: 0 });
@@ -442,14 +451,14 @@ export class TcpDirectionStream {
         this.endResync("to the next message");
         at = start;
       }
-      const result = decodePptpMessage(buf, at, end - at);
+      const result = messageReader.read(buf, at, end - at);
       if (typeof result === "number") {
         this.keepPartial(buf, at, end, origin);
         return;
       }
-      if (result.ok) {
-        this.events.message(result.message, origin, origin);
-        at += result.message.length;
+      if (!pptpDecodeFailed(result)) {
+        this.events.message(result, origin, origin);
+        at += result.length;
       } else {
         this.startResync(result.reason, origin);
         this.skip(1);
@@ -490,16 +499,16 @@ export class TcpDirectionStream {
         if (drop >= oldLength) this.partialOrigin = originOf(origin);
         return at;
       }
-      const result = decodePptpMessage(this.partial, 0, this.partialLength);
+      const result = messageReader.read(this.partial, 0, this.partialLength);
       if (typeof result === "number") {
         if (at === end) return at;
         at += this.append(buf, at, Math.min(end, at + (result - this.partialLength)));
-      } else if (result.ok) {
+      } else if (!pptpDecodeFailed(result)) {
         // A start found in a resync tail may come with bytes beyond the message: they were
         // copied from this segment just now, so it gives them again.
-        at -= this.partialLength - result.message.length;
+        at -= this.partialLength - result.length;
         this.partialLength = 0;
-        this.events.message(result.message, origin, this.partialOrigin);
+        this.events.message(result, origin, this.partialOrigin);
       } else {
         this.startResync(result.reason, this.partialOrigin);
         this.skip(1);

@@ -10,7 +10,9 @@ import {
   findMagicCookie,
   PPTP_MESSAGES,
   PptpError,
+  pptpDecodeFailed,
   pptpHeaderError,
+  PptpFieldsReader,
   pptpMessageName,
   type PptpDecodeResult,
   type PptpMessage,
@@ -94,6 +96,56 @@ describe("decodePptpMessage: text fields", () => {
   it("maps every byte to one Latin-1 character (0xe9 is é, 0xff is ÿ)", () => {
     const host = "72" + "e9" + "ff" + "00".repeat(61); // "r", 0xe9, 0xff
     expect(decodedMessage(sccrqWithHostField(host))).toMatchObject({ hostName: "r\u00e9\u00ff" });
+  });
+});
+
+describe("PptpFieldsReader: the numbers of a message, without its text, in one object per type", () => {
+  // every field of kind "text" in RFC 2637 §2.1-2.16: host name, vendor, numbers, subaddress, call statistics
+  const TEXT_FIELDS = ["hostName", "vendor", "phoneNumber", "subaddress", "dialedNumber", "dialingNumber", "callStatistics"];
+
+  function readMessage(reader: PptpFieldsReader, bytes: Uint8Array) {
+    const result = reader.read(bytes, 0, bytes.length);
+    if (typeof result === "number" || pptpDecodeFailed(result)) throw new Error(`not decoded: ${JSON.stringify(result)}`);
+    return result;
+  }
+
+  for (const vector of PPTP_VECTORS) {
+    it(`${vector.message.abbreviation} (type ${vector.message.type}): the hand-written numbers, no text field`, () => {
+      const expected: Record<string, unknown> = { ...vector.message };
+      for (const field of TEXT_FIELDS) delete expected[field];
+      const message = readMessage(new PptpFieldsReader(), vector.bytes);
+      expect({ ...message }).toEqual(expected);
+      for (const field of TEXT_FIELDS) expect(message).not.toHaveProperty(field);
+    });
+  }
+
+  it("fills the object of a type again with the next message of that type, and keeps types apart", () => {
+    const reader = new PptpFieldsReader();
+    const first = readMessage(reader, echoRequest()); // identifier 7
+    const sli = PPTP_VECTORS.find((v) => v.message.type === 15)!.bytes;
+    const other = readMessage(reader, sli);
+    expect(other).not.toBe(first);
+    expect(first).toMatchObject({ type: 5, identifier: 7 }); // a message of another type leaves it alone
+    const second = readMessage(reader, echoRequest({}, "").fill(0x2a, 12, 16)); // identifier 0x2a2a2a2a
+    expect(second).toBe(first);
+    expect(second).toMatchObject({ type: 5, length: 16, identifier: 0x2a2a2a2a });
+  });
+
+  it("asks for the bytes an incomplete message needs, as decodePptpMessage does", () => {
+    const reader = new PptpFieldsReader();
+    const ccrq = PPTP_VECTORS.find((v) => v.message.type === 12)!.bytes;
+    expect(reader.read(ccrq, 0, 11)).toBe(12);
+    expect(reader.read(ccrq, 0, 15)).toBe(16);
+  });
+
+  it("tells a bad header apart from a message", () => {
+    const reader = new PptpFieldsReader();
+    const result = reader.read(echoRequest({ cookie: "1a2b3c4e" }), 0, 16);
+    if (typeof result === "number" || !pptpDecodeFailed(result)) throw new Error("expected a failure");
+    expect(result.error).toBe(PptpError.BadMagicCookie);
+    const echo = reader.read(echoRequest(), 0, 16);
+    if (typeof echo === "number") throw new Error("expected a message");
+    expect(pptpDecodeFailed(echo)).toBe(false);
   });
 });
 

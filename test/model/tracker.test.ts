@@ -724,6 +724,26 @@ describe("limits", () => {
     expect(tracker.limits.linksDropped).toBe(4);
   });
 
+  it("gives the call ID of two connections from one client to the newer call until the older connection speaks again", async () => {
+    const records: SynthRecord[] = [];
+    // one client address, two source ports, the same client call ID 7 on both
+    const older = conversation(records, { clientPort: 50001, clientCallId: 7, serverCallId: 100, framing: "raw", startSec: START_SEC });
+    establishCall(older, 7, 100);
+    const newer = conversation(records, { clientPort: 50002, clientCallId: 7, serverCallId: 200, framing: "raw", startSec: START_SEC + 1 });
+    establishCall(newer, 7, 200);
+    older.wait(100);
+    newer.wait(100);
+    older.greFrame("server", dataFrame(40)); // call ID 7 towards the client: the newer call's now
+    older.control("client", { type: Msg.EchoRequest, identifier: 1 }); // the older connection files its call again
+    older.greFrame("server", dataFrame(40)); // now the older call's
+    older.greFrame("server", dataFrame(40));
+    const { model } = await folder.track(mergeByTime(records), LinkType.RAW);
+    const [olderCall, newerCall] = model.connections.map((c) => c.calls[0]);
+    expect(olderCall.toClient.packets).toBe(2);
+    expect(newerCall.toClient.packets).toBe(1);
+    expect(model.orphans).toEqual([]);
+  });
+
   it(`finds ${MAX_CALLS_PER_CALL_ID} clients' calls by one call ID; one more pushes out the oldest until its connection speaks again`, async () => {
     const records: SynthRecord[] = [];
     const conversations = Array.from({ length: MAX_CALLS_PER_CALL_ID + 1 }, (_, i) => {

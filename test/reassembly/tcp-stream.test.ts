@@ -10,7 +10,7 @@ import { readCaptureSet } from "../../src/capture/capture-set.js";
 import { sourceAddress } from "../../src/decode/address.js";
 import { Decoder } from "../../src/decode/decoder.js";
 import { PacketKind } from "../../src/decode/packet.js";
-import type { PptpMessage } from "../../src/decode/pptp.js";
+import type { PptpMessageFields } from "../../src/decode/pptp.js";
 import {
   MAX_HELD_SEGMENTS,
   MAX_STREAM_BUFFER_BYTES,
@@ -67,7 +67,7 @@ type Recorded =
   | { malformed: string; frame: number }
   | { gap: number; frame: number };
 
-function idOf(message: PptpMessage): number | undefined {
+function idOf(message: PptpMessageFields): number | undefined {
   if ("callId" in message) return message.callId;
   if ("peerCallId" in message) return message.peerCallId;
   if ("identifier" in message) return message.identifier;
@@ -76,7 +76,7 @@ function idOf(message: PptpMessage): number | undefined {
 
 class Harness {
   readonly events: Recorded[] = [];
-  readonly messages: PptpMessage[] = [];
+  readonly messages: PptpMessageFields[] = [];
   /** Frames of the gaps given up early, for a limit. */
   readonly earlyGaps: number[] = [];
   readonly stream: TcpDirectionStream;
@@ -85,7 +85,7 @@ class Harness {
     this.stream = new TcpDirectionStream(
       {
         message: (message, origin, firstOrigin) => {
-          this.messages.push(message);
+          this.messages.push({ ...message }); // copied: the stream reuses the object for the next message of its type
           const frames = { frame: origin.frameNo, first: firstOrigin.frameNo };
           this.events.push({ message: message.type, id: idOf(message), ...frames });
         },
@@ -176,7 +176,9 @@ describe("TcpDirectionStream in order", () => {
       { message: 7, id: 0x1234, frame: 4, first: 2 },
       { message: 12, id: 0x0077, frame: 4, first: 4 },
     ]);
-    expect(h.messages[0]).toMatchObject({ type: 7, length: 168, phoneNumber: "5551234", phoneNumberLength: 7 });
+    expect(h.messages[0]).toMatchObject({ type: 7, length: 168, callId: 0x1234, phoneNumberLength: 7 });
+    // the stream hands on the numbers only: the dialed number's text is not read
+    expect(h.messages[0]).not.toHaveProperty("phoneNumber");
     expect(h.stream.stats.bufferedBytes).toBe(0);
   });
 });
