@@ -318,19 +318,21 @@ export function sharedCallIds(facts: SessionFacts, capture: CaptureFacts): reado
 function findSharedCallIds(facts: SessionFacts, index: CallIdIndex): readonly SharedCallId[] {
   const own = index.place.get(facts);
   if (own === undefined) return noItems(); // not a comparable call
-  const { connection, call } = facts;
-  const { spans, sessions } = index;
+  const call = facts.call!;
+  const { spans, connections, sessions } = index;
+  const ownConnection = connections[own];
   const at = own * SPAN_WORDS;
   const startSec = spans[at], startNsec = spans[at + 1], endSec = spans[at + 2], endNsec = spans[at + 3];
   let shared: SharedCallId[] | null = null;
   for (const side of SIDES) {
-    const callId = side === "client" ? call!.clientCallId : call!.serverCallId;
+    const callId = side === "client" ? call.clientCallId : call.serverCallId;
     const group = callId === null ? undefined : index.groups.get(callIdKey(index.pairs[own], side, callId));
     if (callId === null || group === undefined || group.length < 2) continue;
     let sharing: SharedCallId | null = null;
     for (let i = 0; i < group.length; i++) {
       const other = group[i];
-      if (sessions[other].connection === connection) continue;
+      // numbers side by side, not the sessions' objects: a group can hold thousands of calls
+      if (connections[other] === ownConnection) continue;
       const otherAt = other * SPAN_WORDS;
       // overlapping: this call starts before the other ends, and the other starts before this one ends
       if (!timeBefore(startSec, startNsec, spans[otherAt + 2], spans[otherAt + 3]) || !timeBefore(spans[otherAt], spans[otherAt + 1], endSec, endNsec)) continue;
@@ -364,6 +366,8 @@ interface CallIdIndex {
   spans: Float64Array;
   /** By number: the number of the call's client and dialed server address pair. */
   pairs: Int32Array;
+  /** By number: the index of the call's control connection (ControlConnection.index). */
+  connections: Int32Array;
   /**
    * The numbers of one client's calls to one server with one call ID on one side, in capture
    * order, by callIdKey; each comparable call is in the group of its client's and of its
@@ -393,6 +397,7 @@ function indexCallIds(capture: CaptureFacts): CallIdIndex {
     place: new Map(),
     spans: new Float64Array(most * SPAN_WORDS),
     pairs: new Int32Array(most),
+    connections: new Int32Array(most),
     groups: new Map(),
     shared: new Map(),
   };
@@ -412,6 +417,7 @@ function indexCallIds(capture: CaptureFacts): CallIdIndex {
       pairOf = connection;
     }
     index.pairs[n] = pair;
+    index.connections[n] = connection.index;
     const { start, end } = callSpan(connection, call);
     const at = n * SPAN_WORDS;
     index.spans[at] = start.tsSec;
