@@ -137,11 +137,13 @@ export function evidence(refs: FrameRefs, origins: ReadonlyArray<FrameOrigin | n
   return frames;
 }
 
+/** Whether `origins` already holds the frame of `origin`. */
 function namesFrame(origins: readonly FrameOrigin[], origin: FrameOrigin): boolean {
   for (let i = 0; i < origins.length; i++) if (origins[i].fileIndex === origin.fileIndex && origins[i].frameNo === origin.frameNo) return true;
   return false;
 }
 
+/** Sort order of frames: by time, then by frame number (files of a set interleave by time). */
 function byCaptureOrder(a: FrameOrigin, b: FrameOrigin): number {
   return originBefore(a, b) ? -1 : originBefore(b, a) ? 1 : a.frameNo - b.frameNo;
 }
