@@ -113,6 +113,11 @@ export function originOf(frame: FrameOrigin): FrameOrigin {
   return { fileIndex: frame.fileIndex, frameNo: frame.frameNo, tsSec: frame.tsSec, tsNsec: frame.tsNsec };
 }
 
+/** Whether two positions name the same frame (the same file's same record). */
+export function sameFrame(a: FrameOrigin, b: FrameOrigin): boolean {
+  return a.frameNo === b.frameNo && a.fileIndex === b.fileIndex;
+}
+
 /** Capture seconds from `from` to `to` (negative when `to` came first). */
 export function secondsBetween(from: FrameOrigin, to: FrameOrigin): number {
   return to.tsSec - from.tsSec + (to.tsNsec - from.tsNsec) / 1e9;

@@ -5,7 +5,7 @@
  * went on for ECHO_REPLY_SECONDS without the reply; one the capture cuts off is not
  * counted.
  */
-import { type FrameOrigin, originBefore } from "../capture/frame.js";
+import { type FrameOrigin, originBefore, sameFrame } from "../capture/frame.js";
 import { PptpMessageType } from "../decode/pptp.js";
 import type { ControlConnection, Side } from "../model/control.js";
 import type { PppSide } from "../model/ppp-negotiation.js";
@@ -63,7 +63,7 @@ function lcpEchoes(scope: PppScope): Finding[] {
 /** Who sent the Echo-Request at this frame (the connection's message list names the side). */
 function senderOf(connection: ControlConnection, origin: FrameOrigin): Side | null {
   const message = connection.messages.find(
-    (m) => m.type === PptpMessageType.EchoRequest && m.origin.fileIndex === origin.fileIndex && m.origin.frameNo === origin.frameNo,
+    (m) => m.type === PptpMessageType.EchoRequest && sameFrame(m.origin, origin),
   );
   return message?.from ?? null;
 }

@@ -5,7 +5,7 @@
  * finding that names the link. The scope carries the words for the place and its two
  * ends, so that the findings read alike in both, and the helpers the rules share.
  */
-import { type FrameOrigin, originBefore, secondsBetween } from "../capture/frame.js";
+import { type FrameOrigin, originBefore, sameFrame, secondsBetween } from "../capture/frame.js";
 import type { GreDirection } from "../model/gre-flow.js";
 import type { PppSide, PppSummary, TerminateFact } from "../model/ppp-negotiation.js";
 import type { FrameRefs } from "../model/sessions.js";
@@ -139,7 +139,7 @@ export function evidence(refs: FrameRefs, origins: ReadonlyArray<FrameOrigin | n
 
 /** Whether `origins` already holds the frame of `origin`. */
 function namesFrame(origins: readonly FrameOrigin[], origin: FrameOrigin): boolean {
-  for (let i = 0; i < origins.length; i++) if (origins[i].fileIndex === origin.fileIndex && origins[i].frameNo === origin.frameNo) return true;
+  for (let i = 0; i < origins.length; i++) if (sameFrame(origins[i], origin)) return true;
   return false;
 }
 

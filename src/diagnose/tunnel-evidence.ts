@@ -3,7 +3,7 @@
  * reply-from-other-address, dial-target-mismatch, control-no-answer, control-refused)
  * share: how an end gave a call up, and frames and addresses as a message names them.
  */
-import { type FrameOrigin, originBefore } from "../capture/frame.js";
+import { type FrameOrigin, originBefore, sameFrame } from "../capture/frame.js";
 import type { Call, ControlConnection, Side } from "../model/control.js";
 import type { PppSummary } from "../model/ppp-negotiation.js";
 import type { FrameRefs } from "../model/sessions.js";
@@ -61,6 +61,5 @@ export function counted(n: number, singular: string, plural = `${singular}s`): s
 
 /** "frame 9", or "frames 9 to 18" for a flow seen from its first to its last frame. */
 export function spanText(refs: FrameRefs, first: FrameOrigin, last: FrameOrigin): string {
-  const same = first.fileIndex === last.fileIndex && first.frameNo === last.frameNo;
-  return same ? `frame ${formatFrameRef(refs.ref(first))}` : `frames ${formatFrameRef(refs.ref(first))} to ${formatFrameRef(refs.ref(last))}`;
+  return sameFrame(first, last) ? `frame ${formatFrameRef(refs.ref(first))}` : `frames ${formatFrameRef(refs.ref(first))} to ${formatFrameRef(refs.ref(last))}`;
 }

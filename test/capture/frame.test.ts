@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isoTime } from "../../src/capture/frame.js";
+import { isoTime, sameFrame } from "../../src/capture/frame.js";
 
 /** Date's own ISO text with our fractional digits, the oracle inside Date's range. */
 function dateIso(seconds: number, fraction: string): string {
@@ -42,5 +42,15 @@ describe("isoTime", () => {
     const periods = 79_000; // 31,600,000 years later: the same day and time of day
     expect(isoTime(1709283600 + periods * SECONDS_PER_400_YEARS, 0, 6)).toBe("+31602024-03-01T09:00:00.000000Z");
     expect(isoTime(2 ** 64 - 1, 0, 9)).toMatch(/^\+\d{12}-\d\d-\d\dT\d\d:\d\d:\d\d\.000000000Z$/);
+  });
+});
+
+describe("sameFrame", () => {
+  it("is the same record of the same file, whatever the times say", () => {
+    const frame = { fileIndex: 1, frameNo: 42, tsSec: 100, tsNsec: 5 };
+    expect(sameFrame(frame, { ...frame })).toBe(true);
+    expect(sameFrame(frame, { ...frame, tsSec: 101 })).toBe(true); // a position copied with another time is still that frame
+    expect(sameFrame(frame, { ...frame, frameNo: 43 })).toBe(false);
+    expect(sameFrame(frame, { ...frame, fileIndex: 0 })).toBe(false); // frame 42 of another file of the set
   });
 });
