@@ -502,14 +502,12 @@ function sharedFinding(facts: SessionFacts, sharing: SharedCallId, capture: Capt
   const moreText = count > listed.length ? `, and ${count - listed.length} more` : "";
   const ports = listed.map((other) => other.connection.clientPort).join(", ");
   const thisOne = `this one from ${endpoint(connection.client, connection.clientPort)} (${frameText(refs, setUp(call!))})`;
+  // the words that differ between two calls and more
+  const [calls, theOthers, otherCall, clients] = count === 1 ? ["Two", "the one", "the other's", "two PPTP clients"] : [`${count + 1}`, "the ones", "another's", "PPTP clients"];
   const message =
-    count === 1
-      ? `Two calls from ${connection.client} to ${connection.dialed} use the same ${side} call ID ${idText(callId)} at the same time: ${thisOne} and the one from ${others}. ` +
-        `${towards} is told apart by nothing but that call ID, so one call's packets reach the other's ${side} or are dropped: ` +
-        `two PPTP clients behind one NAT address, and the NAT does not map their call IDs.`
-      : `${count + 1} calls from ${connection.client} to ${connection.dialed} use the same ${side} call ID ${idText(callId)} at the same time: ${thisOne} and the ones from ${others}${moreText}. ` +
-        `${towards} is told apart by nothing but that call ID, so one call's packets reach another's ${side} or are dropped: ` +
-        `PPTP clients behind one NAT address, and the NAT does not map their call IDs.`;
+    `${calls} calls from ${connection.client} to ${connection.dialed} use the same ${side} call ID ${idText(callId)} at the same time: ${thisOne} and ${theOthers} from ${others}${moreText}. ` +
+    `${towards} is told apart by nothing but that call ID, so one call's packets reach ${otherCall} ${side} or are dropped: ` +
+    `${clients} behind one NAT address, and the NAT does not map their call IDs.`;
   return {
     code: CODE,
     severity: "error",
